@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { squall: new URL("./lib/mod.ts", import.meta.url).pathname } },
+  test: {
+    include: ["test/**/*.test.ts", "lib/**/*.test.ts", "adapters/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Real processes and real JVMs share two cores: keep files from starving each other.
+    maxWorkers: 2,
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+  },
+});
