@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The squall command line.
+ * @module
+ */
+import { Command, Option } from "commander";
+import { serve } from "../serve.ts";
+import { LoadError, loadModule, pickExport } from "./load.ts";
+
+const program = new Command();
+program.name("squall").description("Real-time stream topologies in TypeScript, on Apache Storm").version("0.1.0");
+
+program
+  .command("component")
+  .description("run one component as a Storm multilang process on stdin/stdout (what Storm, `squall run` and test harnesses start)")
+  .argument("<module>", "TypeScript or JavaScript module file")
+  .argument("<export>", "name of the exported component class (or instance, or factory)")
+  .addOption(new Option("--serializer <name>", "wire format").choices(["json", "msgpack"]).default(process.env["SQUALL_SERIALIZER"] || "json"))
+  .action(async (file: string, exportName: string, options: { serializer: "json" | "msgpack" }) => {
+    const exports = await loadModule(file);
+    const target = pickExport(exports, exportName, file);
+    await serve(target, { serializer: options.serializer, name: exportName });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof LoadError) {
+    process.stderr.write(`squall: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`squall: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
