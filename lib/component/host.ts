@@ -502,8 +502,7 @@ export class ComponentHost {
   /** A user error: report it to Storm and the log; exit when so configured. */
   private userError(what: string, error: unknown): void {
     const msg = `${this.label}: ${what}: ${describe(error)}`;
-    this.io.send({ command: "error", msg });
-    this.log?.error(msg);
+    this.io.send({ command: "error", msg }); // Storm logs it and shows it in the UI
     if (this.onError === "exit") {
       this.io.stderr(`squall: ${msg}\nsquall: exiting (${CONF.onError} is "exit")`);
       this.stop();
