@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { squall: new URL("./lib/mod.ts", import.meta.url).pathname } },
   test: {
+    globalSetup: ["test/support/global-setup.ts"],
     include: ["test/**/*.test.ts", "lib/**/*.test.ts", "adapters/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

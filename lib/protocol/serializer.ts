@@ -198,6 +198,10 @@ class MsgpackDecoder implements FrameDecoder {
       let value: unknown;
       try {
         value = unpackr.unpack(bytes.subarray(start + 4, start + 4 + size));
+        // Every multilang message is a map or an array (msgpackr turns the unused 0xc1 into an object of its own).
+        if (typeof value !== "object" || value === null || (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype)) {
+          throw new Error("the body is not a MessagePack map or array");
+        }
       } catch (error) {
         throw new ProtocolError(`malformed msgpack frame from Storm (${size} bytes): ${(error as Error).message}`);
       }
