@@ -7,7 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { serializerNamed, type Serializer, type SerializerName } from "../../lib/protocol/serializer.ts";
 
-export const ROOT = path.resolve(new URL("../..", import.meta.url).pathname);
+const fromHere = path.resolve(new URL("../..", import.meta.url).pathname);
+/** The repository root (benchmarks run bundled from a temp dir, so fall back to the working directory). */
+export const ROOT = fs.existsSync(path.join(fromHere, "package.json")) ? fromHere : process.cwd();
 export type Runtime = "node" | "bun" | "deno";
 export const RUNTIMES: readonly Runtime[] = ["node", "bun", "deno"];
 export const SERIALIZERS: readonly SerializerName[] = ["json", "msgpack"];
