@@ -6,6 +6,8 @@
 import { Command, Option } from "commander";
 import { serve } from "../serve.ts";
 import { LoadError, loadModule, pickExport } from "./load.ts";
+import { registerBundle } from "./bundle.ts";
+import { registerRun } from "./run.ts";
 
 const program = new Command();
 program.name("squall").description("Real-time stream topologies in TypeScript, on Apache Storm").version("0.1.0");
@@ -22,9 +24,15 @@ program
     await serve(target, { serializer: options.serializer, name: exportName });
   });
 
+registerBundle(program);
+registerRun(program);
+
+/** Errors whose message is the whole story (what, where, how to fix): no stack trace. */
+const EXPECTED = new Set(["LoadError", "BundleError", "TopologyModuleError", "TopologyValidationError", "TopologyError", "UsageError"]);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof LoadError) {
-    process.stderr.write(`squall: ${error.message}\n`);
+  if (error instanceof LoadError || EXPECTED.has((error as Error)?.name)) {
+    process.stderr.write(`squall: ${(error as LoadError).message}\n`);
     process.exit(1);
   }
   process.stderr.write(`squall: ${(error as Error)?.stack ?? String(error)}\n`);
