@@ -1,7 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { squall: new URL("./lib/mod.ts", import.meta.url).pathname } },
+  resolve: {
+    alias: [
+      { find: /^squall$/, replacement: new URL("./lib/mod.ts", import.meta.url).pathname },
+      { find: /^squall\/serve$/, replacement: new URL("./adapters/serve.ts", import.meta.url).pathname },
+    ],
+  },
   test: {
     globalSetup: ["test/support/global-setup.ts"],
     include: ["test/**/*.test.ts", "lib/**/*.test.ts", "adapters/**/*.test.ts"],

@@ -3,10 +3,16 @@
  *
  * @example
  * ```ts
- * // components/split.ts, started by Storm as `node split.mjs` (bundled) or by `squall component`
+ * // echo.ts: started by Storm (bundled, as `node echo.mjs`), by `squall run`, or by hand
+ * import { Bolt, fields, type Tuple } from "squall";
  * import { serve } from "squall/serve";
- * import { SplitBolt } from "../topology.ts";
- * await serve(SplitBolt);
+ *
+ * class Echo extends Bolt({ outputs: { default: fields("value") } }) {
+ *   process(tuple: Tuple) {
+ *     return this.ack(this.emit({ value: tuple.values[0] }));
+ *   }
+ * }
+ * await serve(Echo, { serializer: "json" });
  * ```
  * @module
  */
