@@ -1,0 +1,99 @@
+/** Shared by the integration tests: where Nimbus is, and a tiny Python multilang spout and bolt. */
+import { execFileSync } from "node:child_process";
+import net from "node:net";
+
+export const [host, portText] = (process.env["STORM_NIMBUS"] ?? "127.0.0.1:6627").split(":");
+export const port = Number(portText ?? 6627);
+
+export const listening = await new Promise<boolean>((resolve) => {
+  const s = net.connect({ host: host!, port });
+  s.setTimeout(1000, () => (s.destroy(), resolve(false)));
+  s.once("connect", () => (s.destroy(), resolve(true)));
+  s.once("error", () => resolve(false));
+});
+export const configured = process.env["STORM_NIMBUS"] !== undefined;
+export const enabled = configured || listening;
+/** Warns loudly (or throws when CI=true) when `file` must skip for want of a Nimbus. */
+export function requireNimbusOrWarn(file: string): void {
+  if (enabled) return;
+  const msg =
+    `\n!!! SKIPPING ${file}: no Nimbus (STORM_NIMBUS unset, nothing on ${host}:${port}).\n` +
+    "!!! Start one with test/services/storm/start.sh, or set STORM_NIMBUS=host:port.\n";
+  if (process.env["CI"] === "true") throw new Error(msg + "CI=true: a Nimbus is required here.");
+  console.warn(msg);
+}
+
+// The multilang side, written for this test: JSON messages ended by a line "end".
+export const MULTILANG_PY = String.raw`
+import json, os, sys
+def read():
+    lines = []
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            sys.exit(0)
+        if line.rstrip("\n") == "end":
+            return json.loads("\n".join(lines))
+        lines.append(line)
+def send(msg):
+    sys.stdout.write(json.dumps(msg) + "\nend\n")
+    sys.stdout.flush()
+def handshake():
+    setup = read()
+    pid = os.getpid()
+    open(os.path.join(setup["pidDir"], str(pid)), "w").close()
+    send({"pid": pid})
+    return setup["conf"], setup["context"]
+`;
+
+export const SPOUT_PY = String.raw`
+import time
+from multilang import read, send, handshake
+conf, context = handshake()
+words = ["storm", "squall", "gale", "breeze"]
+n = 0
+while True:
+    msg = read()
+    cmd = msg.get("command")
+    if cmd == "next" and n < 500:
+        n += 1
+        send({"command": "emit", "id": str(n), "tuple": [words[n % 4], n], "need_task_ids": False})
+    elif cmd == "next":
+        time.sleep(0.05)
+    send({"command": "sync"})
+`;
+
+/** Emits 200 tuples on stream "direct" to the lowest task of component "sink" (chosen via the context). */
+export const DIRECT_SPOUT_PY = String.raw`
+import time
+from multilang import read, send, handshake
+conf, context = handshake()
+target = min(int(t) for t, c in context["task->component"].items() if c == "sink")
+n = 0
+while True:
+    msg = read()
+    if msg.get("command") == "next" and n < 200:
+        n += 1
+        send({"command": "emit", "id": str(n), "stream": "direct", "task": target, "tuple": ["w%d" % (n % 7), n]})
+    elif msg.get("command") == "next":
+        time.sleep(0.05)
+    send({"command": "sync"})
+`;
+
+export const BOLT_PY = String.raw`
+import os
+from multilang import read, send, handshake
+conf, context = handshake()
+out = open(os.path.join(conf["squall.test.dir"], "bolt-%d.txt" % context["taskid"]), "a")
+while True:
+    t = read()
+    if t.get("stream") == "__heartbeat":
+        send({"command": "sync"})
+        continue
+    out.write("%s %s %s\n" % (t["stream"], t["tuple"][0], t["tuple"][1]))
+    out.flush()
+    send({"command": "ack", "id": t["id"]})
+`;
+
+export const pythonExe = (): string => execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+
