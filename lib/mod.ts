@@ -19,3 +19,6 @@ export type { ComponentIO, FileSystem, RuntimeName } from "./io.ts";
 export * from "./protocol/messages.ts";
 export * from "./protocol/serializer.ts";
 export type * from "./topology/description.ts";
+export * from "./topology/mod.ts";
+export * from "./pipeline/mod.ts";
+export * from "./config/config.ts";

@@ -8,6 +8,9 @@ import { serve } from "../serve.ts";
 import { LoadError, loadModule, pickExport } from "./load.ts";
 import { registerBundle } from "./bundle.ts";
 import { registerRun } from "./run.ts";
+import { registerVisualize } from "./visualize.ts";
+import { registerClusterCommands } from "./cluster.ts";
+import { registerStormCommands } from "./storm.ts";
 
 const program = new Command();
 program.name("squall").description("Real-time stream topologies in TypeScript, on Apache Storm").version("0.1.0");
@@ -26,12 +29,16 @@ program
 
 registerBundle(program);
 registerRun(program);
+registerVisualize(program);
+registerClusterCommands(program);
+registerStormCommands(program);
 
 /** Errors whose message is the whole story (what, where, how to fix): no stack trace. */
-const EXPECTED = new Set(["LoadError", "BundleError", "TopologyModuleError", "TopologyValidationError", "TopologyError", "UsageError"]);
+const EXPECTED = new Set(["LoadError", "BundleError", "TopologyModuleError", "TopologyValidationError", "TopologyError", "UsageError", "ConfigError"]);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof LoadError || EXPECTED.has((error as Error)?.name)) {
+  // Nimbus errors (NimbusUnreachableError, NimbusAlreadyAliveError, ...) also say what to do.
+  if (error instanceof LoadError || EXPECTED.has((error as Error)?.name) || /^Nimbus/.test((error as Error)?.name ?? "")) {
     process.stderr.write(`squall: ${(error as LoadError).message}\n`);
     process.exit(1);
   }

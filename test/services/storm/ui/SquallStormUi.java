@@ -331,7 +331,7 @@ public final class SquallStormUi {
     /**
      * GET /api/v1/log?file=<topo-id>/<port>/worker.log[&start=N&length=N] : text of a worker log.
      * GET /api/v1/download?file=... : the same, whole. GET /api/v1/daemonlog?file=nimbus.log : daemon log.
-     * GET /api/v1/list?topoId=<id> : JSON list of worker log files.
+     * GET /api/v1/listLogs?topologyId=<id> (as Storm's logviewer; also /api/v1/list?topoId=) : JSON list of worker log files.
      */
     private static void logviewer(HttpExchange ex) throws IOException {
         try {
@@ -339,9 +339,11 @@ public final class SquallStormUi {
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             Path logDir = Paths.get(String.valueOf(conf.getOrDefault("storm.log.dir", "logs"))).toAbsolutePath().normalize();
             Path workers = logDir.resolve("workers-artifacts");
-            if (path.equals("/api/v1/list") || path.equals("/api/v1/searchLogs")) {
+            if (path.equals("/api/v1/list") || path.equals("/api/v1/listLogs") || path.equals("/api/v1/searchLogs")) {
                 List<String> files = new ArrayList<>();
-                Path root = q.containsKey("topoId") ? workers.resolve(q.get("topoId")).normalize() : workers;
+                // Storm's logviewer names the parameter topologyId (listLogs); topoId is kept for old callers.
+                String topo = q.containsKey("topologyId") ? q.get("topologyId") : q.get("topoId");
+                Path root = topo != null ? workers.resolve(topo).normalize() : workers;
                 if (root.startsWith(workers) && Files.isDirectory(root)) {
                     try (Stream<Path> s = Files.walk(root)) {
                         s.filter(Files::isRegularFile).forEach(f -> files.add(workers.relativize(f).toString()));
