@@ -42,6 +42,8 @@ export class CountBolt extends Bolt({ input: Words, outputs: { default: Counts }
     const { word } = tuple.fields;
     const count = (this.counts.get(word) ?? 0) + 1;
     this.counts.set(word, count);
+    // A milestone line now and then, so the counts can be read in the logs (`squall tail`).
+    if (count % 1000 === 0) this.log.info(`count ${word} ${count}`);
     return this.ack(this.emit({ word, count }));
   }
 }
