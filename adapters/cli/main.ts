@@ -34,7 +34,7 @@ registerClusterCommands(program);
 registerStormCommands(program);
 
 /** Errors whose message is the whole story (what, where, how to fix): no stack trace. */
-const EXPECTED = new Set(["LoadError", "BundleError", "TopologyModuleError", "TopologyValidationError", "TopologyError", "UsageError", "ConfigError"]);
+const EXPECTED = new Set(["LoadError", "BundleError", "TopologyModuleError", "TopologyValidationError", "TopologyError", "UsageError", "ConfigError", "StormPitfallError", "StormTopologyError"]);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Nimbus errors (NimbusUnreachableError, NimbusAlreadyAliveError, ...) also say what to do.

@@ -86,7 +86,8 @@ export async function runTopology(module: string, options: RunCommandOptions): P
   const metricsFile = options.jsonMetrics;
   const dump = (file = metricsFile ?? "squall-metrics.json"): void => {
     try {
-      writeJson(file, runner.snapshot());
+      // processUptimeMs: since this process started, so scripts can tell start-up from engine time.
+      writeJson(file, { ...runner.snapshot(), processUptimeMs: Math.round(performance.now()) });
     } catch (error) {
       err(`squall: cannot write metrics to ${file}: ${(error as Error).message}\n`);
     }

@@ -15,6 +15,7 @@ import { mergeOptions } from "../../lib/config/config.ts";
 import { toFluxYaml } from "../../lib/storm/flux.ts";
 import { toStormTopology } from "../../lib/storm/topology.ts";
 import { validateForStorm } from "../../lib/storm/validate.ts";
+import { applyStormWorkarounds } from "../../lib/storm/workarounds.ts";
 import type { TopologyDescription } from "../../lib/topology/description.ts";
 import { bundleTopology, squallRoot } from "../bundle/bundle.ts";
 import { writeJar } from "../storm/jar.ts";
@@ -85,7 +86,7 @@ async function buildForStorm(module: string, flags: BuildFlags, envRuntime: Runt
     };
   }
   const name = flags.name ?? description.name;
-  description = { ...description, name, config: { ...description.config, "squall.serializer": chosen } };
+  description = applyStormWorkarounds({ ...description, name, config: { ...description.config, "squall.serializer": chosen } }, chosen);
   progress?.done(`${result.files.length} files, ${(result.bytes / 1024).toFixed(0)} KiB`);
   return { dir, description, serializer: chosen, runtime };
 }
@@ -185,8 +186,8 @@ export function registerStormCommands(program: Command): void {
       const cli = [...(flags.option ?? [])];
       if (flags.workers !== undefined) cli.push(`topology.workers=${flags.workers}`);
       if (flags.ackers !== undefined) cli.push(`topology.acker.executors=${flags.ackers}`);
-      const conf = mergeOptions(target.env.options, built.description.config, cli);
-      const description = { ...built.description, config: conf };
+      const description = applyStormWorkarounds({ ...built.description, config: mergeOptions(target.env.options, built.description.config, cli) }, built.serializer);
+      const conf = description.config;
       validateForStorm(description);
       const jarPath = path.join(built.dir, "..", `${path.basename(built.dir)}.jar`);
       await packJar(built, jarPath, progress);
