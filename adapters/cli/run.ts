@@ -12,6 +12,7 @@ import { bundleTopology, squallRoot } from "../bundle/bundle.ts";
 import { LocalRunner } from "../engine/runner.ts";
 import { LiveView } from "../engine/view.ts";
 import { detectRuntime } from "../runtime.ts";
+import { loadProjectConfig } from "./project.ts";
 
 export interface RunCommandOptions {
   readonly time?: number;
@@ -49,6 +50,32 @@ const writeJson = (file: string, value: unknown): void => {
   fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
   fs.renameSync(tmp, file);
 };
+
+/** Where `squall run` looks for a topology when none is named, after squall.config.ts's "topology". */
+export const DEFAULT_TOPOLOGIES = ["topology.ts", "topologies/wordcount.ts"] as const;
+
+/**
+ * The module `squall run` runs when none is named: the "topology" of the nearest squall.config.ts
+ * (relative to that file), else the first of {@link DEFAULT_TOPOLOGIES} in `cwd` that exists.
+ */
+export async function defaultTopology(cwd = process.cwd()): Promise<string> {
+  const loaded = await loadProjectConfig(cwd);
+  const shown = (file: string): string => path.relative(cwd, file) || file;
+  if (loaded?.config.topology !== undefined) {
+    const file = path.resolve(path.dirname(loaded.file), loaded.config.topology);
+    if (!fs.existsSync(file)) {
+      throw new UsageError(`${shown(loaded.file)} names topology "${loaded.config.topology}", but ${file} does not exist; fix the path there, or name the module: squall run <module>`);
+    }
+    return file;
+  }
+  for (const candidate of DEFAULT_TOPOLOGIES) {
+    const file = path.join(cwd, candidate);
+    if (fs.existsSync(file)) return file;
+  }
+  throw new UsageError(
+    `no topology module was named, and none was found: looked for "topology" in ${loaded ? shown(loaded.file) : "squall.config.ts (there is none here or above)"}, then for ${DEFAULT_TOPOLOGIES.join(" and ")} in ${cwd}; name one (squall run path/to/topology.ts) or add topology: "path/to/topology.ts" to squall.config.ts`,
+  );
+}
 
 /** Runs a topology until -t expires, a signal, or a fatal error; returns the exit code. */
 export async function runTopology(module: string, options: RunCommandOptions): Promise<number> {
@@ -140,7 +167,7 @@ export function registerRun(program: Command): void {
   program
     .command("run")
     .description("run a topology on this machine: one process per task, Storm's acking, timeouts and replay")
-    .argument("<topology>", "topology module (.ts/.js) or a folder with topology.ts")
+    .argument("[topology]", 'topology module (.ts/.js) or a folder with topology.ts (default: "topology" in squall.config.ts, else topology.ts or topologies/wordcount.ts)')
     .option("-t, --time <secs>", "stop after this many seconds (default: until Ctrl-C)", (v) => Number(v))
     .addOption(new Option("--runtime <name>", "runtime of the task processes").choices(["node", "bun", "deno"]).default(detectRuntime()))
     .addOption(new Option("--serializer <name>", "multilang wire format").choices(["json", "msgpack"]).default("json"))
@@ -148,8 +175,8 @@ export function registerRun(program: Command): void {
     .option("--json-metrics <file>", "write a JSON metrics snapshot there every second and at the end (SIGUSR2 writes one too)")
     .option("--log-dir <dir>", "folder for per-task logs", "logs")
     .option("--no-ui", "no live table: only warnings, errors and the summary")
-    .action(async (module: string, options: RunCommandOptions) => {
+    .action(async (module: string | undefined, options: RunCommandOptions) => {
       if (options.time !== undefined && !(options.time > 0)) throw new UsageError(`-t ${options.time}: give a number of seconds > 0`);
-      process.exitCode = await runTopology(module, options);
+      process.exitCode = await runTopology(module ?? (await defaultTopology()), options);
     });
 }

@@ -29,6 +29,6 @@ export function componentArgv(runtime: RuntimeName, binary: string, script: stri
     case "bun":
       return [binary, script];
     default:
-      return [binary, ...(process.env["SQUALL_DEBUG_NODE_ARGS"] ? process.env["SQUALL_DEBUG_NODE_ARGS"].split(" ") : []), script];
+      return [binary, script];
   }
 }

@@ -45,6 +45,8 @@ export interface RunnerOptions {
 export interface TaskProcess {
   readonly task: number;
   readonly component: string;
+  /** A spout task (its commands are flushed first). */
+  readonly spout: boolean;
   pid: number | undefined;
   child: ChildProcess | undefined;
   writer: FrameWriter | undefined;
@@ -87,6 +89,7 @@ export class LocalRunner {
   private readonly pidDir: string;
   private readonly binary: string;
   private readonly dirty = new Set<TaskProcess>();
+  private readonly dirtySpouts = new Set<TaskProcess>();
   private flushScheduled = false;
   private stopping = false;
   private fatal: string | undefined;
@@ -129,6 +132,7 @@ export class LocalRunner {
       this.tasks.set(task, {
         task,
         component: tp.component.id,
+        spout: tp.component.type === "spout",
         pid: undefined,
         child: undefined,
         writer: undefined,
@@ -150,23 +154,6 @@ export class LocalRunner {
 
   /** Starts every task. */
   start(): void {
-    if (process.env["SQUALL_DEBUG_STATS"]) {
-      const smp = { n: 0, awaiting: 0, overfull: 0, pendingCap: 0, sleeping: 0, idleOther: 0, boltQ: 0, boltInflight: 0 };
-      (DBG as any).samples = smp;
-      const c = this.core as any;
-      setInterval(() => {
-        if (!this.core.allReady) return;
-        for (const sp of c.spouts) {
-          smp.n++;
-          if (sp.awaiting !== null) smp.awaiting++;
-          else if (c.overfullCount > 0) smp.overfull++;
-          else if (sp.pending >= this.plan.settings.maxSpoutPending) smp.pendingCap++;
-          else if (sp.sleeping) smp.sleeping++;
-          else smp.idleOther++;
-        }
-        for (const b of c.bolts) { smp.boltQ += b.queue.length; smp.boltInflight += b.inflight.size; }
-      }, 3).unref();
-    }
     for (const t of this.tasks.values()) this.spawn(t);
   }
 
@@ -212,8 +199,6 @@ export class LocalRunner {
         child.kill("SIGKILL");
         return;
       }
-      const st = (DBG[t.component] ??= { reads: 0, inMsgs: 0, writes: 0, outMsgs: 0 });
-      st.reads++; st.inMsgs += messages.length;
       for (const m of messages) this.core.receive(t.task, m);
     });
     child.stderr!.on("data", (chunk: Uint8Array) => {
@@ -237,6 +222,7 @@ export class LocalRunner {
     t.child = undefined;
     t.writer = undefined;
     this.dirty.delete(t);
+    this.dirtySpouts.delete(t);
     const wasReady = t.ready;
     t.ready = false;
     this.core.taskDied(t.task);
@@ -269,7 +255,7 @@ export class LocalRunner {
     const t = this.tasks.get(task)!;
     if (!t.writer) return;
     t.writer.write(message);
-    this.dirty.add(t);
+    (t.spout ? this.dirtySpouts : this.dirty).add(t);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flush);
@@ -278,7 +264,12 @@ export class LocalRunner {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    for (const t of this.dirty) { const st = (DBG[t.component] ??= { reads: 0, inMsgs: 0, writes: 0, outMsgs: 0 }); st.writes++; st.outMsgs += t.writer?.pendingMessages ?? 0; t.writer?.flush(); }
+    // Spouts first: a spout waits for its next command (one round trip per next/ack, as ShellSpout
+    // works), so its write is the latency-critical one; each pipe write can wake a process that takes
+    // this core, and bolt writes only feed processes that already have work queued.
+    for (const t of this.dirtySpouts) t.writer?.flush();
+    this.dirtySpouts.clear();
+    for (const t of this.dirty) t.writer?.flush();
     this.dirty.clear();
   };
 
@@ -353,6 +344,4 @@ export class LocalRunner {
   }
 }
 
-export const DBG: Record<string, { reads: number; inMsgs: number; writes: number; outMsgs: number }> = {};
-if (process.env["SQUALL_DEBUG_STATS"]) process.on("exit", () => process.stderr.write(JSON.stringify(DBG) + "\n"));
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -124,6 +124,7 @@ export class EngineCore {
   private readonly startedAt: number;
   private readonly pidDir: string;
   private readonly targets: number[] = [];
+  private firstAckAt: number | undefined;
 
   constructor(
     readonly plan: Plan,
@@ -244,6 +245,7 @@ export class EngineCore {
       pendingTrees: this.pendingTrees,
       queued,
       backpressure: this.backpressured,
+      ...(this.firstAckAt === undefined ? {} : { firstAckMs: this.firstAckAt }),
       components: [...this.metrics.values()].map(snapshotOf),
     };
   }
@@ -438,6 +440,7 @@ export class EngineCore {
     s.pending--;
     const latency = this.clock.now() - entry.startedAt;
     if (kind === "ack") {
+      if (this.firstAckAt === undefined) this.firstAckAt = this.clock.now() - this.startedAt;
       s.metrics.acked++;
       s.metrics.latency.record(latency);
     } else {

@@ -94,6 +94,8 @@ export interface MetricsSnapshot {
   /** Tuples waiting in the engine for busy bolt tasks. */
   readonly queued: number;
   readonly backpressure: boolean;
+  /** Milliseconds after the engine started at which the first spout tree was acked (absent before). */
+  readonly firstAckMs?: number;
   readonly components: readonly ComponentSnapshot[];
 }
 
