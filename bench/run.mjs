@@ -1,6 +1,7 @@
 // `npm run bench` (after `npm run build`): every benchmark in one run, unattended, then
 // bench/results/latest.json, bench/results/latest.md (README-ready tables) and bench/results/chart.svg.
-//   node bench/run.mjs [protocol] [engine] [storm]     (default: all; storm needs test/services/storm/start.sh)
+//   node bench/run.mjs [protocol] [engine] [localmode] [storm]   (default: all; localmode needs Java + STORM_HOME,
+//   storm needs test/services/storm/start.sh; each is skipped with a reason otherwise)
 // env: BENCH_TUPLES (per-process tuples, default 100000), BENCH_SECS (end-to-end window, default 8),
 //      BENCH_QUICK=1 (node only, parallelism 1 and 2).
 // The TypeScript benches are bundled with squall's own loader (esbuild), so no TS runner is needed.
@@ -12,7 +13,7 @@ import { writeChart } from "./chart.mjs";
 
 const dir = new URL(".", import.meta.url).pathname;
 const wanted = process.argv.slice(2);
-const all = ["protocol", "engine", "storm"];
+const all = ["protocol", "engine", "localmode", "storm"];
 const names = wanted.length ? wanted : all;
 const unknown = names.filter((n) => !all.includes(n));
 if (unknown.length) {
@@ -58,6 +59,13 @@ if (names.includes("engine")) {
   const raw = results.protocol?.rows.find((r) => r.subject === "raw pipe ceiling")?.tuplesPerSec ?? null;
   sections.push(["End to end: word count under `squall run`", m.formatEngine(results.engine, raw)]);
   console.log(`\n${m.formatEngine(results.engine, raw)}\n`);
+}
+if (names.includes("localmode")) {
+  console.log("\n== bench/localmode.ts");
+  const m = await loadModule(`${dir}localmode.ts`);
+  results.localmode = await m.benchLocalMode();
+  sections.push(["One machine: `squall run` versus Storm's LocalCluster, same components", m.formatLocalMode(results.localmode)]);
+  console.log(`\n${m.formatLocalMode(results.localmode)}\n`);
 }
 if (names.includes("storm")) {
   console.log("\n== bench/storm.ts");
