@@ -15,6 +15,7 @@ import type { RuntimeName } from "../../lib/io.ts";
 import type { SerializerName } from "../../lib/protocol/serializer.ts";
 import { MULTILANG_SERIALIZERS } from "../../lib/topology/config.ts";
 import type { LoadedTopology } from "./worker.ts";
+import { describeBuildError } from "../cli/load.ts";
 
 export interface BundleOptions {
   /** The topology module (TS or JS), or a folder holding topology.ts. */
@@ -111,11 +112,7 @@ export async function bundleTopology(options: BundleOptions): Promise<BundleResu
       banner: { js: 'import { createRequire as __squallRequire } from "node:module"; const require = __squallRequire(import.meta.url);' },
     });
   } catch (error) {
-    const messages = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors ?? [];
-    const detail = messages.length
-      ? messages.map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("\n  ")
-      : (error as Error).message;
-    throw new BundleError(`cannot bundle ${module}:\n  ${detail}`);
+    throw new BundleError(`cannot bundle ${module}:\n  ${describeBuildError(error)}`);
   }
   const loaded = await importBundle(outDir);
   const source = loaded.description;

@@ -56,14 +56,18 @@ export async function bundleModule(absolute: string): Promise<string> {
       banner: { js: 'import { createRequire as __squallRequire } from "node:module"; const require = __squallRequire(import.meta.url);' },
     });
   } catch (error) {
-    const messages = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors ?? [];
-    const detail = messages.length
-      ? messages.map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("\n  ")
-      : (error as Error).message;
-    throw new LoadError(`cannot compile ${absolute}:\n  ${detail}`);
+    throw new LoadError(`cannot compile ${absolute}:\n  ${describeBuildError(error)}`);
   }
   return outfile;
 }
+
+/** esbuild's errors as "file:line:column: text" lines (or the error's message). */
+export const describeBuildError = (error: unknown): string => {
+  const messages = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
+  return messages.length
+    ? messages.map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("\n  ")
+    : (error as Error).message;
+};
 
 /** Picks a named export, listing the module's exports when it is missing. */
 export const pickExport = (exports: Record<string, unknown>, name: string, file: string): unknown => {

@@ -25,9 +25,8 @@
  * ```
  * @module
  */
-import { Component } from "./component.ts";
-import { ack, fail, type Ack, type Emit, type EmitOptions, type Fail, type Outcome } from "./effects.ts";
-import type { BoltDeclaration, DefaultStream } from "./bolt.ts";
+import type { Outcome } from "./effects.ts";
+import { EffectsBoltBase, type BoltDeclaration } from "./bolt.ts";
 import type { Outputs, OutputValues, Values } from "./stream.ts";
 import type { Tuple } from "./tuple.ts";
 
@@ -40,8 +39,8 @@ export interface BatchingBoltDeclaration<O extends Outputs, I extends Values> ex
   readonly flushOnTick?: boolean;
 }
 
-export abstract class BatchingBoltBase<O extends Outputs = Outputs, I extends Values = Values> extends Component<O> {
-  readonly kind = "bolt" as const;
+/** Base of batching bolts; `this.emit`, `this.ack` and `this.fail` act on the whole batch. */
+export abstract class BatchingBoltBase<O extends Outputs = Outputs, I extends Values = Values> extends EffectsBoltBase<O> {
   readonly variant = "batching" as const;
   readonly batchSize: number;
   readonly flushIntervalMs: number;
@@ -62,17 +61,6 @@ export abstract class BatchingBoltBase<O extends Outputs = Outputs, I extends Va
 
   /** Handles one batch: return `this.ack(...emits)` or `this.fail(reason)` for all of its tuples. */
   abstract processBatch(key: string, tuples: readonly Tuple<I>[]): Outcome<OutputValues<O>> | Promise<Outcome<OutputValues<O>>>;
-
-  /** An emit, anchored to every tuple of the batch unless told otherwise. */
-  emit<S extends keyof O & string = DefaultStream<O>>(values: OutputValues<O>[S], options: EmitOptions<S> = {}): Emit<OutputValues<O>> {
-    return { _tag: "emit", stream: options.stream ?? "default", values, anchors: options.anchors, task: options.task } as never;
-  }
-  ack(...emits: readonly (Emit<OutputValues<O>> | readonly Emit<OutputValues<O>>[])[]): Ack<OutputValues<O>> {
-    return ack(...emits);
-  }
-  fail(reason: string | Error = "failed", ...emits: readonly (Emit<OutputValues<O>> | readonly Emit<OutputValues<O>>[])[]): Fail<OutputValues<O>> {
-    return fail(reason, ...emits);
-  }
 }
 
 export type BatchingBoltClass<O extends Outputs, I extends Values> = (abstract new () => BatchingBoltBase<O, I>) & {

@@ -42,9 +42,31 @@ export interface BoltDeclaration<O extends Outputs, I extends Values> extends De
   readonly concurrency?: number;
 }
 
-/** Base of effect-style bolts. Prefer the `Bolt({...})` factory, which types the streams for you. */
-export abstract class BoltBase<O extends Outputs = Outputs, I extends Values = Values> extends Component<O> {
+/**
+ * What effect-style bolts share (Bolt and BatchingBolt): building the outcome of the input(s) being
+ * decided. Emits are anchored to those inputs unless an emit says otherwise.
+ */
+export abstract class EffectsBoltBase<O extends Outputs = Outputs> extends Component<O> {
   readonly kind = "bolt" as const;
+
+  /** An emit of `values` on `options.stream` (default "default"), anchored to the input(s) unless told otherwise. */
+  emit<S extends keyof O & string = DefaultStream<O>>(values: OutputValues<O>[S], options: EmitOptions<S> = {}): Emit<OutputValues<O>> {
+    return { _tag: "emit", stream: options.stream ?? "default", values, anchors: options.anchors, task: options.task } as never;
+  }
+
+  /** Acks the input(s) after sending `emits`. */
+  ack(...emits: readonly (Emit<OutputValues<O>> | readonly Emit<OutputValues<O>>[])[]): Ack<OutputValues<O>> {
+    return ack(...emits);
+  }
+
+  /** Fails the input(s) (their spout messages are replayed); `emits` still go out first. */
+  fail(reason: string | Error = "failed", ...emits: readonly (Emit<OutputValues<O>> | readonly Emit<OutputValues<O>>[])[]): Fail<OutputValues<O>> {
+    return fail(reason, ...emits);
+  }
+}
+
+/** Base of effect-style bolts. Prefer the `Bolt({...})` factory, which types the streams for you. */
+export abstract class BoltBase<O extends Outputs = Outputs, I extends Values = Values> extends EffectsBoltBase<O> {
   readonly variant = "effects" as const;
   readonly concurrency: number;
 
@@ -61,21 +83,6 @@ export abstract class BoltBase<O extends Outputs = Outputs, I extends Values = V
    * Emits returned here leave unanchored.
    */
   processTick?(tick: Tuple): void | readonly Emit<OutputValues<O>>[] | Promise<void | readonly Emit<OutputValues<O>>[]>;
-
-  /** An emit of `values` on `options.stream` (default "default"), anchored to the input unless told otherwise. */
-  emit<S extends keyof O & string = DefaultStream<O>>(values: OutputValues<O>[S], options: EmitOptions<S> = {}): Emit<OutputValues<O>> {
-    return { _tag: "emit", stream: options.stream ?? "default", values, anchors: options.anchors, task: options.task } as never;
-  }
-
-  /** Acks the input after sending `emits`. */
-  ack(...emits: readonly (Emit<OutputValues<O>> | readonly Emit<OutputValues<O>>[])[]): Ack<OutputValues<O>> {
-    return ack(...emits);
-  }
-
-  /** Fails the input (its spout message is replayed); `emits` still go out first. */
-  fail(reason: string | Error = "failed", ...emits: readonly (Emit<OutputValues<O>> | readonly Emit<OutputValues<O>>[])[]): Fail<OutputValues<O>> {
-    return fail(reason, ...emits);
-  }
 }
 
 export type BoltClass<O extends Outputs, I extends Values> = (abstract new () => BoltBase<O, I>) & {
