@@ -8,6 +8,7 @@
  * import { defineConfig } from "squall";
  *
  * export default defineConfig({
+ *   topology: "topologies/wordcount.ts", // what `squall run` runs when no module is named
  *   envs: {
  *     local: {},
  *     prod: {
@@ -43,6 +44,8 @@ export interface EnvironmentConfig {
 }
 
 export interface SquallConfig {
+  /** The topology module `squall run` runs when none is named, relative to the config file. */
+  readonly topology?: string;
   readonly envs: Readonly<Record<string, EnvironmentConfig>>;
   /** The environment used when none is named (otherwise: the only one with a nimbus). */
   readonly defaultEnv?: string;
@@ -60,7 +63,7 @@ const EnvCodec = t.exact(
     options: t.record(t.string, t.unknown),
   }),
 );
-const ConfigCodec = t.intersection([t.type({ envs: t.record(t.string, EnvCodec) }), t.partial({ defaultEnv: t.string })]);
+const ConfigCodec = t.intersection([t.type({ envs: t.record(t.string, EnvCodec) }), t.partial({ defaultEnv: t.string, topology: t.string })]);
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
