@@ -98,7 +98,7 @@ describe.skipIf(!enabled)(`squall CLI on a real Storm at ${host}:${port}`, () =>
     "kill -9 of a shell component: Storm restarts it and every reliable message is still acked",
     async () => {
       const name = `ledger-${suffix}`;
-      const total = 20_000; // long enough to be mid-stream when the kill lands
+      const total = 60_000; // long enough to be mid-stream when the kill lands
       await squall("submit", "test/fixtures/storm/ledger.ts", "-n", name, "--wait", "-o", `ledger.count=${total}`, ...cluster);
       submitted.push(name);
       // The worker log names the pid of every shell process it launched.
