@@ -369,15 +369,21 @@ public final class SquallStormUi {
             long start = q.containsKey("start") ? Long.parseLong(q.get("start")) : Math.max(0, size - length);
             start = Math.max(0, Math.min(start, size));
             length = Math.max(0, Math.min(length, size - start));
-            byte[] buf = new byte[(int) Math.min(length, 64L << 20)];
-            try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
-                raf.seek(start);
-                raf.readFully(buf);
-            }
+            // Streamed in chunks: worker logs grow to tens of MB, more than this daemon's small heap.
             ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            ex.sendResponseHeaders(200, buf.length == 0 ? -1 : buf.length);
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(buf);
+            ex.sendResponseHeaders(200, length == 0 ? -1 : length);
+            try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r"); OutputStream os = ex.getResponseBody()) {
+                raf.seek(start);
+                byte[] buf = new byte[64 << 10];
+                long left = length;
+                while (left > 0) {
+                    int n = raf.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        break;
+                    }
+                    os.write(buf, 0, n);
+                    left -= n;
+                }
             }
         } catch (Exception e) {
             send(ex, 500, json(Map.of("error", e.getClass().getName(), "errorMessage", String.valueOf(e.getMessage()))));
