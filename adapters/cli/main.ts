@@ -8,6 +8,7 @@ import { serve } from "../serve.ts";
 import { LoadError, loadModule, pickExport } from "./load.ts";
 import { registerBundle } from "./bundle.ts";
 import { registerRun } from "./run.ts";
+import { registerQuickstart } from "./quickstart.ts";
 import { registerVisualize } from "./visualize.ts";
 import { registerClusterCommands } from "./cluster.ts";
 import { registerStormCommands } from "./storm.ts";
@@ -27,6 +28,7 @@ program
     await serve(target, { serializer: options.serializer, name: exportName });
   });
 
+registerQuickstart(program);
 registerBundle(program);
 registerRun(program);
 registerVisualize(program);

@@ -48,6 +48,11 @@ export interface HostIO {
   stderr(text: string): void;
   /** Ends the process after flushing what was sent. */
   exit(code: number): void;
+  /** Interval timers (BatchingBolt flushes); default: the runtime's. The test kit passes a fake clock's. */
+  readonly timers?: {
+    setInterval(fn: () => void, ms: number): unknown;
+    clearInterval(handle: unknown): void;
+  };
 }
 
 /** Config keys squall reads from the topology conf. */
@@ -94,7 +99,7 @@ export class ComponentHost {
   private backlog: Tuple<any>[] = [];
   private batches = new Map<string, Tuple<any>[]>();
   private batchChain: Promise<void> = Promise.resolve();
-  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  private flushTimer: unknown;
   private idleWaiters: (() => void)[] = [];
 
   constructor(readonly component: Component<any>, private readonly io: HostIO) {}
@@ -200,7 +205,8 @@ export class ComponentHost {
     this.ready = true;
     const component = this.component;
     if (isBatching(component) && component.flushIntervalMs > 0) {
-      this.flushTimer = setInterval(() => this.flushBatches(), component.flushIntervalMs);
+      const flush = (): void => this.flushBatches();
+      this.flushTimer = this.io.timers ? this.io.timers.setInterval(flush, component.flushIntervalMs) : setInterval(flush, component.flushIntervalMs);
       (this.flushTimer as { unref?: () => void }).unref?.();
     }
     const early = this.early;
@@ -535,7 +541,10 @@ export class ComponentHost {
   /** Stops timers and ignores further input. */
   stop(): void {
     this.stopped = true;
-    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.flushTimer !== undefined) {
+      if (this.io.timers) this.io.timers.clearInterval(this.flushTimer);
+      else clearInterval(this.flushTimer as ReturnType<typeof setInterval>);
+    }
     this.flushTimer = undefined;
     this.notifyIdle();
   }
