@@ -75,6 +75,39 @@ const baseName = (op: Operator<any, any>): string => op.name.replace(/\(.*$/, ""
 
 /** Compiles a pipeline into a validated Topology (throws TopologyValidationError when it is not). */
 export function compile(pipeline: Pipeline<unknown>, options: CompileOptions): Topology {
+  return compileBuilder(pipeline, options).builder.build();
+}
+
+/** A compiled pipeline before `.build()`: add components after it, subscribed to `last`. */
+export interface CompiledPipeline {
+  readonly builder: TopologyBuilder<Record<string, { readonly default: string }>>;
+  /** The id of the pipeline's last component (its last bolt, or the spout when there are no operators). */
+  readonly last: string;
+  /** The key field of the last component's output when the stream is keyed (its fields: [key, "value"]). */
+  readonly keyName: string | undefined;
+}
+
+/**
+ * Compiles a pipeline into a topology builder, so that components the operators cannot express (a
+ * BatchingBolt writing to a database, a JVM bolt) can follow it. The last stage emits
+ * `[keyName, "value"]` when keyed, else `["value"]`.
+ *
+ * @example
+ * ```ts
+ * import { BatchingBolt, compileBuilder, from, keyBy, map, type Tuple } from "squall";
+ *
+ * class Save extends BatchingBolt({ outputs: {}, batchSize: 100 }) {
+ *   async processBatch(_key: string, tuples: readonly Tuple[]) {
+ *     await Promise.resolve(tuples.length); // one bulk write here
+ *     return this.ack();
+ *   }
+ * }
+ * const words = from(["a", "b", "a"]).pipe(map((w: string) => ({ word: w })), keyBy("word")).named("words");
+ * const { builder, last, keyName } = compileBuilder(words, { name: "save-words" });
+ * export default builder.bolt("save", Save).fields(last, [keyName!]).build();
+ * ```
+ */
+export function compileBuilder(pipeline: Pipeline<unknown>, options: CompileOptions): CompiledPipeline {
   const clock = options.clock ?? systemClock;
   const taken = new Set<string>();
   const uniqueId = (wanted: string | undefined, fallback: string): string => {
@@ -103,6 +136,7 @@ export function compile(pipeline: Pipeline<unknown>, options: CompileOptions): T
     source.kind === "spout" ? { kind: "record", fields: [...(source.spout.declaration.outputs["default"]!.fields as readonly string[])] } : { kind: "value" };
 
   const stages = planStages(pipeline);
+  let lastKey: string | undefined;
   stages.forEach((stage) => {
     const id = stage.settings.id ?? uniqueId(undefined, baseName(stage.operators[0]!));
     const last = stage.operators.at(-1)!;
@@ -116,9 +150,10 @@ export function compile(pipeline: Pipeline<unknown>, options: CompileOptions): T
     const config = timed ? { "topology.tick.tuple.freq.secs": options.tickSecs ?? 1, ...settings.config } : settings.config;
     builder = (builder.bolt(id, bolt as unknown as new () => Component<any> & { kind: "bolt" } as never, { ...settings, config, operators: bolt.operators }) as typeof builder).grouping(upstream, grouping) as never;
     upstream = id;
+    lastKey = output.kind === "keyed" ? output.keyName : undefined;
     input = output.kind === "keyed" ? { kind: "keyed" } : { kind: "value" };
   });
-  return builder.build();
+  return { builder: builder as unknown as CompiledPipeline["builder"], last: upstream, keyName: lastKey };
 }
 
 const settingsOf = (s: StageSettings) => ({

@@ -3,7 +3,7 @@
  * @module
  */
 export { from, Pipeline, type PipelineSource, type SpoutValues, type StageSettings } from "./pipeline.ts";
-export { compile, planStages, type CompileOptions, type Stage } from "./compile.ts";
+export { compile, compileBuilder, planStages, type CompiledPipeline, type CompileOptions, type Stage } from "./compile.ts";
 export { toObservable, runInProcess, type InProcessOptions } from "./in-process.ts";
 export { manualClock, systemClock, type Clock, type ManualClock } from "./clock.ts";
 export type { Operator, OperatorKind, Item } from "./operator.ts";

@@ -39,6 +39,13 @@ export interface TimeWindowSpec<T> {
   readonly timestamp?: (value: T) => number;
   /** Event time only: how far behind the latest timestamp an element may arrive and still count. */
   readonly allowedLatenessMs?: number;
+  /**
+   * Event time only: what becomes of an element whose windows have all closed. "drop" (default) acks it
+   * without output; "emit" sends it at once as a window of its own (same start and end), so a replay of
+   * an already-emitted window's inputs (after a downstream failure) still reaches the sink: pair it with
+   * a sink that adds contributions idempotently (e.g. countOnce in squall/postgres).
+   */
+  readonly late?: "drop" | "emit";
 }
 
 export type WindowSpec<T> = CountWindowSpec | TimeWindowSpec<T>;
@@ -60,6 +67,8 @@ export const checkSpec = <T>(op: string, spec: WindowSpec<T>, every: number | un
     if (every !== undefined) positive(`${op}: every`, every);
     if (spec.allowedLatenessMs !== undefined && !(spec.allowedLatenessMs >= 0)) throw new Error(`${op}: allowedLatenessMs must be >= 0 (got ${spec.allowedLatenessMs})`);
     if (spec.allowedLatenessMs !== undefined && !spec.timestamp) throw new Error(`${op}: allowedLatenessMs needs a timestamp function (it applies to event time only)`);
+    if (spec.late !== undefined && !spec.timestamp) throw new Error(`${op}: late needs a timestamp function (it applies to event time only)`);
+    if (spec.late !== undefined && spec.late !== "drop" && spec.late !== "emit") throw new Error(`${op}: late must be "drop" or "emit" (got ${JSON.stringify(spec.late)})`);
   }
 };
 
@@ -119,7 +128,16 @@ export const timeWindows = <T>(spec: TimeWindowSpec<T>, every: number, shape: Sh
       const ts = spec.timestamp ? spec.timestamp(item.value as T) : ctx.clock.now();
       if (typeof ts !== "number" || !Number.isFinite(ts)) throw new Error(`timestamp() returned ${String(ts)} for ${JSON.stringify(item.value)}; return milliseconds as a finite number`);
       for (let start = Math.floor(ts / every) * every; start > ts - size; start -= every) {
-        if (start + size <= closedUpTo) break; // late for this window and all earlier ones
+        if (start + size <= closedUpTo) {
+          // late for this window and all earlier ones
+          if (spec.late === "emit") {
+            for (let s = start; s > ts - size; s -= every) {
+              ctx.retain(item.anchors);
+              fire(ctx, key, keyId, { start: s, end: s + size, items: [item] }, shape, emit);
+            }
+          }
+          break;
+        }
         let w = open.get(start);
         if (!w) open.set(start, (w = { start, end: start + size, items: [] }));
         w.items.push(item);

@@ -55,6 +55,10 @@ describe("operators in-process (the semantic reference)", () => {
     // with 10 ms of allowed lateness, the straggler still counts
     const lenient = await run(from(events).pipe(tumblingWindow({ ms: 10, timestamp: (e: Event) => e.t, allowedLatenessMs: 10 })));
     expect(lenient.map((w) => [w.start, w.items.map((e) => e.v)])).toEqual([[0, ["a", "late"]], [10, ["b"]], [20, ["c"]]]);
+    // late: "emit" sends a straggler at once as a window of its own, instead of dropping it
+    const emitted = await run(from(events).pipe(tumblingWindow({ ms: 10, timestamp: (e: Event) => e.t, late: "emit" })));
+    expect(emitted.map((w) => [w.start, w.items.map((e) => e.v)])).toEqual([[0, ["a"]], [0, ["late"]], [10, ["b"]], [20, ["c"]]]);
+    expect(() => tumblingWindow({ ms: 10, late: "emit" })).toThrow(/late needs a timestamp/);
     // sliding: an element lands in every window that covers it
     const sliding = await run(from([{ t: 7 }]).pipe(slidingWindow({ ms: 10, every: 5, timestamp: (e: { t: number }) => e.t })));
     expect(sliding.map((w) => [w.start, w.end])).toEqual([[0, 10], [5, 15]]);
