@@ -5,6 +5,9 @@ export default defineConfig({
     alias: [
       { find: /^squall$/, replacement: new URL("./lib/mod.ts", import.meta.url).pathname },
       { find: /^squall\/serve$/, replacement: new URL("./adapters/serve.ts", import.meta.url).pathname },
+      { find: /^squall\/kafka$/, replacement: new URL("./adapters/kafka/mod.ts", import.meta.url).pathname },
+      { find: /^squall\/postgres$/, replacement: new URL("./adapters/postgres/mod.ts", import.meta.url).pathname },
+      { find: /^squall\/testing$/, replacement: new URL("./lib/testing/mod.ts", import.meta.url).pathname },
     ],
   },
   test: {

@@ -1,7 +1,7 @@
 // `npm run bench` (after `npm run build`): every benchmark in one run, unattended, then
 // bench/results/latest.json, bench/results/latest.md (README-ready tables) and bench/results/chart.svg.
-//   node bench/run.mjs [protocol] [engine] [localmode] [storm]   (default: all; localmode needs Java + STORM_HOME,
-//   storm needs test/services/storm/start.sh; each is skipped with a reason otherwise)
+//   node bench/run.mjs [protocol] [engine] [localmode] [storm] [pageviews]   (default: all; localmode needs Java +
+//   STORM_HOME, storm needs test/services/storm/start.sh, pageviews Kafka + PostgreSQL (test/services/*/start.sh))
 // env: BENCH_TUPLES (per-process tuples, default 100000), BENCH_SECS (end-to-end window, default 8),
 //      BENCH_QUICK=1 (node only, parallelism 1 and 2).
 // The TypeScript benches are bundled with squall's own loader (esbuild), so no TS runner is needed.
@@ -13,7 +13,7 @@ import { writeChart } from "./chart.mjs";
 
 const dir = new URL(".", import.meta.url).pathname;
 const wanted = process.argv.slice(2);
-const all = ["protocol", "engine", "localmode", "storm"];
+const all = ["protocol", "engine", "localmode", "storm", "pageviews"];
 const names = wanted.length ? wanted : all;
 const unknown = names.filter((n) => !all.includes(n));
 if (unknown.length) {
@@ -73,6 +73,13 @@ if (names.includes("storm")) {
   results.storm = await m.benchStorm();
   sections.push(["On a real Storm cluster (test/services/storm)", m.formatStorm(results.storm)]);
   console.log(`\n${m.formatStorm(results.storm)}\n`);
+}
+if (names.includes("pageviews")) {
+  console.log("\n== bench/pageviews.ts");
+  const m = await loadModule(`${dir}pageviews.ts`);
+  results.pageviews = await m.benchPageviews();
+  sections.push(["Kafka -> pageviews pipeline -> PostgreSQL", m.formatPageviews(results.pageviews)]);
+  console.log(`\n${m.formatPageviews(results.pageviews)}\n`);
 }
 results.durationSecs = Math.round((performance.now() - started) / 1000);
 

@@ -22,3 +22,4 @@ export type * from "./topology/description.ts";
 export * from "./topology/mod.ts";
 export * from "./pipeline/mod.ts";
 export * from "./config/config.ts";
+export { PartitionOffsets, TopicOffsets, type OffsetCommit } from "./kafka/offsets.ts";
