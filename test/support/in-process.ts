@@ -1,31 +1,9 @@
-/** Drives a component through ComponentHost in-process, with an in-memory file system. */
+/** Drives a component through ComponentHost in-process, with squall/testing's in-memory file system. */
+export { MemoryFs };
 import { ComponentHost } from "../../lib/component/host.ts";
 import type { Component } from "../../lib/component/component.ts";
-import type { FileSystem } from "../../lib/io.ts";
+import { MemoryFs } from "../../lib/testing/memory-fs.ts";
 import type { ComponentMessage } from "../../lib/protocol/messages.ts";
-
-export class MemoryFs implements FileSystem {
-  readonly files = new Map<string, string>();
-  touch(path: string): void {
-    this.files.set(path, "");
-  }
-  append(path: string, text: string): void {
-    this.files.set(path, (this.files.get(path) ?? "") + text);
-  }
-  size(path: string): number {
-    const f = this.files.get(path);
-    return f === undefined ? -1 : f.length;
-  }
-  rename(from: string, to: string): void {
-    const f = this.files.get(from);
-    if (f === undefined) throw new Error(`no ${from}`);
-    this.files.delete(from);
-    this.files.set(to, f);
-  }
-  remove(path: string): void {
-    this.files.delete(path);
-  }
-}
 
 export const driveInProcess = (component: Component<any>, conf: Record<string, unknown> = {}) => {
   const sent: ComponentMessage[] = [];
