@@ -15,7 +15,7 @@ import { writeJar } from "../../adapters/storm/jar.ts";
 import { NimbusClient } from "../../adapters/storm/thrift/nimbus.ts";
 import { toFluxYaml } from "../../lib/storm/mod.ts";
 import type { TopologyDescription } from "../../lib/topology/description.ts";
-import { BOLT_PY, MULTILANG_PY, SPOUT_PY, enabled, host, port, pythonExe } from "./multilang.fixture.ts";
+import { BOLT_PY, MULTILANG_PY, SPOUT_PY, enabled, host, port, pythonWordsTopology } from "./multilang.fixture.ts";
 
 const run = promisify(execFile);
 const stormHome = process.env["STORM_HOME"] ?? join(homedir(), ".cache/squall", `storm-${process.env["SQUALL_STORM_VERSION"] ?? "2.8.3"}`);
@@ -122,31 +122,7 @@ describe.skipIf(!ready)("Flux", () => {
     const jarPath = join(dir, "flux-topo.jar");
     const jar = await writeJar(jarPath, { resourcesDir: join(dir, "bundle"), mergeJars: [join(stormHome, "flux", fluxJar!)] });
     expect(jar.entries).toContain("org/apache/storm/flux/wrappers/bolts/FluxShellBolt.class");
-    const python = pythonExe();
-    const d: TopologyDescription = {
-      name,
-      config: { "topology.workers": 1, "topology.max.spout.pending": 50, "squall.test.dir": outDir },
-      components: [
-        {
-          id: "words",
-          type: "spout",
-          implementation: { kind: "shell", command: python, script: "spout.py" },
-          parallelism: 1,
-          inputs: [],
-          outputs: { default: { fields: ["word", "n"], direct: false } },
-          config: {},
-        },
-        {
-          id: "sink",
-          type: "bolt",
-          implementation: { kind: "shell", command: python, script: "bolt.py" },
-          parallelism: 2,
-          inputs: [{ component: "words", stream: "default", grouping: { type: "fields", fields: ["word"] } }],
-          outputs: {},
-          config: {},
-        },
-      ],
-    };
+    const d: TopologyDescription = pythonWordsTopology(name, outDir);
     const yamlPath = join(dir, "remote.yaml");
     await writeFile(yamlPath, toFluxYaml(d));
     const client = await NimbusClient.connect(host!, port);

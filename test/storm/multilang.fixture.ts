@@ -1,3 +1,4 @@
+import type { TopologyDescription } from "../../lib/topology/description.ts";
 /** Shared by the integration tests: where Nimbus is, and a tiny Python multilang spout and bolt. */
 import { execFileSync } from "node:child_process";
 import net from "node:net";
@@ -97,3 +98,32 @@ while True:
 
 export const pythonExe = (): string => execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
 
+
+/** The Python test topology: spout.py ("words": word, n) -> bolt.py ("sink", 2 tasks, fields grouping on word). */
+export function pythonWordsTopology(name: string, outDir: string, config: Record<string, unknown> = {}): TopologyDescription {
+  const python = pythonExe();
+  return {
+    name,
+    config: { "topology.workers": 1, "topology.max.spout.pending": 50, "squall.test.dir": outDir, ...config },
+    components: [
+      {
+        id: "words",
+        type: "spout",
+        implementation: { kind: "shell", command: python, script: "spout.py" },
+        parallelism: 1,
+        inputs: [],
+        outputs: { default: { fields: ["word", "n"], direct: false } },
+        config: {},
+      },
+      {
+        id: "sink",
+        type: "bolt",
+        implementation: { kind: "shell", command: python, script: "bolt.py" },
+        parallelism: 2,
+        inputs: [{ component: "words", stream: "default", grouping: { type: "fields", fields: ["word"] } }],
+        outputs: {},
+        config: {},
+      },
+    ],
+  };
+}

@@ -15,7 +15,7 @@ import { NimbusClient } from "../../adapters/storm/thrift/nimbus.ts";
 import { toStormTopology } from "../../lib/storm/mod.ts";
 import type { StormTopology } from "../../lib/storm/model.ts";
 import type { TopologyDescription } from "../../lib/topology/description.ts";
-import { BOLT_PY, DIRECT_SPOUT_PY, MULTILANG_PY, SPOUT_PY, enabled, host, port, pythonExe, requireNimbusOrWarn } from "./multilang.fixture.ts";
+import { BOLT_PY, DIRECT_SPOUT_PY, MULTILANG_PY, SPOUT_PY, enabled, host, port, pythonExe, pythonWordsTopology, requireNimbusOrWarn } from "./multilang.fixture.ts";
 
 requireNimbusOrWarn("test/storm/nimbus.integration.test.ts");
 
@@ -42,31 +42,7 @@ describe.skipIf(!enabled)(`real Nimbus at ${host}:${port}`, () => {
     jarPath = join(dir, "topo.jar");
     const jar = await writeJar(jarPath, { resourcesDir: join(dir, "bundle") });
     timings["jarBytes"] = jar.bytes;
-    const python = pythonExe();
-    description = {
-      name,
-      config: { "topology.workers": 1, "topology.max.spout.pending": 50, "squall.test.dir": outDir, "topology.debug": false },
-      components: [
-        {
-          id: "words",
-          type: "spout",
-          implementation: { kind: "shell", command: python, script: "spout.py" },
-          parallelism: 1,
-          inputs: [],
-          outputs: { default: { fields: ["word", "n"], direct: false } },
-          config: {},
-        },
-        {
-          id: "sink",
-          type: "bolt",
-          implementation: { kind: "shell", command: python, script: "bolt.py" },
-          parallelism: 2,
-          inputs: [{ component: "words", stream: "default", grouping: { type: "fields", fields: ["word"] } }],
-          outputs: {},
-          config: {},
-        },
-      ],
-    };
+    description = pythonWordsTopology(name, outDir, { "topology.debug": false });
     topology = toStormTopology(description);
     client = await NimbusClient.connect(host!, port, { timeoutMs: 5000 });
   });
