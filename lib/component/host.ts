@@ -151,10 +151,10 @@ export class ComponentHost {
     const componentId = context.componentid ?? context["task->component"][String(context.taskid)] ?? "unknown";
     this.log = this.makeLogger(conf, componentId, context.taskid);
     const channel: Channel = {
-      emit: (command) => this.sendEmit(command),
+      emit: (command) => this.io.send(command),
       emitForTaskIds: (command) => {
         const promise = new Promise<readonly number[]>((resolve) => this.taskIdWaiters.push(resolve));
-        this.sendEmit({ ...command, need_task_ids: true });
+        this.io.send({ ...command, need_task_ids: true });
         return promise;
       },
       ack: (id) => this.io.send({ command: "ack", id }),
@@ -243,10 +243,6 @@ export class ComponentHost {
       throw new ProtocolError(`Storm sent task ids ${JSON.stringify(ids)} but no emit asked for them`);
     }
     waiter(ids);
-  }
-
-  private sendEmit(command: EmitCommand): void {
-    this.io.send(command);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -525,6 +521,8 @@ export class ComponentHost {
   }
 
   private notifyIdle(): void {
+    // Called after every tuple: only count what is busy when someone is waiting for idle (drain()).
+    if (this.idleWaiters.length === 0) return;
     if (this.busy > 0 && !this.stopped) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
