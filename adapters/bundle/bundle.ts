@@ -5,6 +5,8 @@
  * <dir>/components/<id>.mjs      one stub per squall component: `await runTask("<id>")`
  * <dir>/topology.json            the description as Storm sees it: each squall component becomes a
  *                                shell component [execution_command, script] run with cwd = <dir>
+ * <dir>/<file>                   what shell({ files }) components ship, at their paths relative to the
+ *                                topology module's folder (a Python bolt's script and libraries)
  * @module
  */
 import * as fs from "node:fs";
@@ -116,7 +118,7 @@ export async function bundleTopology(options: BundleOptions): Promise<BundleResu
   }
   const loaded = await importBundle(outDir);
   const source = loaded.description;
-  const files = [ENTRY];
+  const files = [ENTRY, ...shipShellFiles(source, path.dirname(module), outDir)];
   const components: ComponentDescription[] = source.components.map((c) => {
     if (c.implementation.kind !== "squall") return c;
     const script = scriptFor(c.id);
@@ -132,6 +134,43 @@ export async function bundleTopology(options: BundleOptions): Promise<BundleResu
   files.push("topology.json");
   const bytes = files.reduce((n, f) => n + fs.statSync(path.join(outDir, f)).size, 0);
   return { outDir, description, source, files, bytes };
+}
+
+const RESERVED = new Set([ENTRY, `${ENTRY}.map`, STUB_DIR, "topology.json"]);
+
+/** Every file under `p` (itself when it is a file), relative to `root`. */
+const filesUnder = (p: string, root: string): string[] =>
+  fs.statSync(p).isDirectory() ? fs.readdirSync(p).flatMap((name) => filesUnder(path.join(p, name), root)) : [path.relative(root, p)];
+
+/**
+ * Copies what shell components ship (`shell({ files })`) from the module's folder into the bundle at
+ * the same relative paths, and checks each one's script is among them. Returns the copied files.
+ */
+export function shipShellFiles(source: TopologyDescription, moduleDir: string, outDir: string): string[] {
+  const copied = new Set<string>();
+  for (const c of source.components) {
+    const impl = c.implementation;
+    if (impl.kind !== "shell" || !impl.files?.length) continue;
+    for (const file of impl.files) {
+      const rel = path.normalize(file.replace(/\\/g, "/")).replace(/\/+$/, "");
+      const from = path.join(moduleDir, rel);
+      const top = rel.split(path.sep)[0]!;
+      if (RESERVED.has(top)) {
+        throw new BundleError(`component "${c.id}" ships ${JSON.stringify(file)}, but squall's bundle uses that name (${[...RESERVED].join(", ")}); move or rename it`);
+      }
+      if (!fs.existsSync(from)) {
+        throw new BundleError(`component "${c.id}" ships ${JSON.stringify(file)}, but ${from} does not exist; shell({ files }) paths are relative to the topology module's folder (${moduleDir})`);
+      }
+      fs.cpSync(from, path.join(outDir, rel), { recursive: true, dereference: true });
+      for (const f of filesUnder(from, moduleDir)) copied.add(f);
+    }
+    if (!path.isAbsolute(impl.script) && !fs.existsSync(path.join(outDir, impl.script))) {
+      throw new BundleError(
+        `component "${c.id}" runs ${impl.command} ${impl.script}, but ${impl.script} is not among the files it ships (${impl.files.join(", ")}); add it to shell({ files }) so Storm finds it in the jar`,
+      );
+    }
+  }
+  return [...copied].sort();
 }
 
 /** Imports a bundle's entry (runs the topology module once) and returns its topology. */

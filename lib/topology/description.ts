@@ -45,8 +45,11 @@ export interface InputDescription {
 export type ImplementationDescription =
   /** A squall TypeScript component; `module`/`exportName` locate it for bundling and local runs. */
   | { readonly kind: "squall"; readonly module?: string; readonly exportName?: string }
-  /** A shell component in another language (e.g. a Python bolt): argv is exactly [command, script]. */
-  | { readonly kind: "shell"; readonly command: string; readonly script: string }
+  /**
+   * A shell component in another language (e.g. a Python bolt): argv is exactly [command, script].
+   * `files` (relative to the topology module's folder) ship with the bundle at the same paths.
+   */
+  | { readonly kind: "shell"; readonly command: string; readonly script: string; readonly files?: readonly string[] }
   /** A JVM component named by class and constructor arguments (Storm only). */
   | { readonly kind: "java"; readonly className: string; readonly args: readonly JavaArg[] };
 

@@ -7,7 +7,8 @@
  * ```ts
  * import { fields, java, shell } from "squall";
  *
- * const Split = shell({ command: "python3", script: "split.py", outputs: { default: ["word"] } });
+ * // split.py and the helpers/ folder sit next to this module; they ship inside the bundle and the jar.
+ * const Split = shell({ command: "python3", script: "split.py", files: ["split.py", "helpers"], outputs: { default: ["word"] } });
  * const Kafka = java({ className: "org.apache.storm.kafka.spout.KafkaSpout", args: ["..."], outputs: { default: fields("topic", "value") } });
  * export { Kafka, Split };
  * ```
@@ -27,6 +28,13 @@ export interface ShellComponent<O extends ExternalOutputs = ExternalOutputs> {
   /** argv[0]; Storm runs exactly [command, script], no shell, from the jar's resources/ folder. */
   readonly command: string;
   readonly script: string;
+  /**
+   * Files and folders the component needs at run time (its script, the libraries it loads), relative
+   * to the topology module's folder. `squall bundle`/`jar`/`submit` copy them into the bundle at the
+   * same relative paths, so the script is found from the same working directory under `squall run`
+   * (the module's folder) and on Storm (the jar's resources/).
+   */
+  readonly files: readonly string[];
   readonly outputs: O;
 }
 
@@ -40,10 +48,11 @@ export interface JavaComponent<O extends ExternalOutputs = ExternalOutputs> {
 export type ExternalComponent = ShellComponent | JavaComponent;
 
 /** A shell component (spout or bolt, decided by where the topology puts it). */
-export const shell = <const O extends ExternalOutputs = {}>(spec: { command: string; script: string; outputs?: O }): ShellComponent<O> => ({
+export const shell = <const O extends ExternalOutputs = {}>(spec: { command: string; script: string; files?: readonly string[]; outputs?: O }): ShellComponent<O> => ({
   [EXTERNAL]: "shell",
   command: spec.command,
   script: spec.script,
+  files: [...(spec.files ?? [])],
   outputs: (spec.outputs ?? {}) as O,
 });
 

@@ -42,7 +42,7 @@ export const sourceInfo = (source: unknown): SourceInfo | string => {
     }
     const implementation: ImplementationDescription =
       source[EXTERNAL] === "shell"
-        ? { kind: "shell", command: source.command, script: source.script }
+        ? { kind: "shell", command: source.command, script: source.script, ...(source.files.length ? { files: [...source.files] } : {}) }
         : { kind: "java", className: source.className, args: [...source.args] };
     return { implementation, outputs };
   }

@@ -32,6 +32,7 @@ export type IssueCode =
   | "parallelism"
   | "num-tasks"
   | "stream-fields"
+  | "shell-files"
   | "custom-grouping";
 
 export interface ValidationIssue {
@@ -64,6 +65,17 @@ const isCount = (n: unknown): boolean => typeof n === "number" && Number.isInteg
  * Checks a plain description. `opaque` names components whose outputs are unknown (their source was
  * rejected already), so subscriptions to them are not reported a second time.
  */
+/** Why a shell component's shipped path is unusable (it must stay inside the module's folder), if it is. */
+export function shippedPathProblem(file: string): string | undefined {
+  if (typeof file !== "string" || file.trim() === "") return "is empty";
+  const normal = file.replace(/\\/g, "/");
+  if (normal.startsWith("/") || /^[A-Za-z]:\//.test(normal)) return "is absolute";
+  const parts = normal.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.length === 0) return "is the module's folder itself";
+  if (parts.includes("..")) return "leaves the module's folder (..)";
+  return undefined;
+}
+
 export function descriptionIssues(d: TopologyDescription, opaque: ReadonlySet<string> = new Set()): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const add = (issue: ValidationIssue): void => void issues.push(issue);
@@ -102,6 +114,19 @@ export function descriptionIssues(d: TopologyDescription, opaque: ReadonlySet<st
       }
       if (new Set(spec.fields).size !== spec.fields.length) {
         add({ code: "stream-fields", component: c.id, stream, message: `${where}: stream "${stream}" repeats a field name (${spec.fields.join(", ")})`, hint: "give every field of a stream its own name" });
+      }
+    }
+    if (c.implementation.kind === "shell") {
+      for (const file of c.implementation.files ?? []) {
+        const problem = shippedPathProblem(file);
+        if (problem) {
+          add({
+            code: "shell-files",
+            component: c.id,
+            message: `${where}: shipped file ${JSON.stringify(file)} ${problem}`,
+            hint: "name files and folders relative to the topology module's folder, inside it (e.g. \"split.py\" or \"python/\")",
+          });
+        }
       }
     }
     if (!isCount(c.parallelism)) {

@@ -120,6 +120,19 @@ describe("squall run (node)", () => {
     console.log(`word count chaos: ${kills} kills, restarts ${metrics.components.map((c) => `${c.id}=${c.restarts}`).join(" ")}`);
   });
 
+  it("runs a Python shell bolt shipped with shell({ files }) from the module's folder", async () => {
+    const dir = path.join(tmp, "shipped");
+    const metrics = path.join(dir, "metrics.json");
+    const result = await runCli(["run", path.join(ROOT, "test/fixtures/storm/shipped/topology.ts"), "--no-ui", "-t", "8", "--log-dir", path.join(dir, "logs"), "--json-metrics", metrics]);
+    expect(result.code, result.stderr).toBe(0);
+    const m = readJson<{ components: { id: string; acked: number; failed: number }[] }>(metrics)!;
+    expect(m.components.find((c) => c.id === "ids")).toMatchObject({ acked: 300, failed: 0 });
+    const sinkLog = fs.readdirSync(path.join(dir, "logs")).filter((f) => f.startsWith("shipped_sink_") && !f.includes("stderr"));
+    const got = new Set(sinkLog.flatMap((f) => [...fs.readFileSync(path.join(dir, "logs", f), "utf8").matchAll(/shipped got (\d+) ID-(\d+)/g)].map((x) => (x[1] === x[2] ? Number(x[1]) : -1))));
+    expect(got.size).toBe(300);
+    expect(got.has(-1)).toBe(false);
+  }, 120_000);
+
   it("chaos: kill -9 bolt processes while 100,000 reliable tuples flow; every id is acked, none lost", async () => {
     const dir = path.join(tmp, "chain");
     const done = path.join(dir, "done.json");

@@ -1,7 +1,7 @@
 /**
  * squall's CLI against a real Storm cluster (test/services/storm/start.sh): submit the word count with
  * JSON and msgpack, list, stats, tail, kill -9 a shell component and see Storm restart it with nothing
- * lost, kill. Skipped (loudly) when no Nimbus is listening; fails instead when CI=true.
+ * lost, kill; a Python bolt shipped in the jar with shell({ files }). Skipped (loudly) when no Nimbus is listening; fails instead when CI=true.
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
@@ -176,6 +176,31 @@ describe.skipIf(!enabled)(`squall CLI on a real Storm at ${host}:${port}`, () =>
       const taskOf = new Map(got);
       expect(new Set([...taskOf.entries()].filter(([id]) => id % 2 === 0).map(([, task]) => task)).size).toBe(1);
       expect(new Set([...taskOf.values()]).size).toBe(2);
+      await squall("kill", name, ...cluster);
+      submitted.splice(submitted.indexOf(name), 1);
+    },
+    300_000,
+  );
+
+  it(
+    "ships a Python bolt's files inside the jar (shell({ files })) and runs it between squall components",
+    async () => {
+      const name = `shipped-${suffix}`;
+      const { stdout } = await squall("submit", "test/fixtures/storm/shipped/topology.ts", "-n", name, "--wait", ...cluster);
+      expect(stdout).toContain(`submitted "${name}"`);
+      submitted.push(name);
+      const got = await eventually("300 ids through the shipped Python bolt", async () => {
+        const { stdout: logs } = await squall("tail", name, "--pattern", "shipped got \\d+ ID-\\d+", "--lines", "100000", ...cluster);
+        const ids = new Set([...logs.matchAll(/shipped got (\d+) ID-(\d+)/g)].filter((m) => m[1] === m[2]).map((m) => Number(m[1])));
+        return ids.size >= 300 ? ids : undefined;
+      });
+      expect(got.size).toBe(300);
+      const acked = await eventually("300 acks at the spout", async () => {
+        const { stdout: logs } = await squall("tail", name, "--pattern", "shipped acked \\d+", "--lines", "100000", ...cluster);
+        const ids = new Set([...logs.matchAll(/shipped acked (\d+)/g)].map((m) => m[1]));
+        return ids.size >= 300 ? ids : undefined;
+      });
+      expect(acked.size).toBe(300);
       await squall("kill", name, ...cluster);
       submitted.splice(submitted.indexOf(name), 1);
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bolt, descriptionIssues, direct, fields, Spout, topology, TopologyValidationError, type TopologyDescription, type ValidationIssue } from "squall";
+import { Bolt, descriptionIssues, direct, fields, shell, Spout, topology, TopologyValidationError, type TopologyDescription, type ValidationIssue } from "squall";
 
 class Words extends Spout({ outputs: { default: fields("word"), tasks: direct(fields("word")) } }) {
   nextTuple() {}
@@ -32,6 +32,19 @@ const only = (issues: readonly ValidationIssue[], code: ValidationIssue["code"])
 describe("topology validation", () => {
   it("accepts a valid topology", () => {
     expect(topology("ok").spout("words", Words).bolt("count", Count).fields("words", ["word"]).validate()).toEqual([]);
+  });
+
+  it("shell files outside the module's folder", () => {
+    for (const [file, problem] of [["../shared/lib.py", "leaves the module's folder"], ["/opt/lib.py", "is absolute"], ["", "is empty"], ["./", "is the module's folder itself"]] as const) {
+      const py = shell({ command: "python3", script: "split.py", files: ["split.py", file], outputs: {} });
+      const issue = only(issuesOf(() => topology("py").spout("words", Words).bolt("split", py).shuffle("words").build()), "shell-files");
+      expect(issue.component).toBe("split");
+      expect(issue.message).toContain(problem);
+      expect(issue.message).toContain(JSON.stringify(file));
+      expect(issue.hint).toMatch(/relative to the topology module's folder/);
+    }
+    const fine = shell({ command: "python3", script: "py/split.py", files: ["py", "./extra/x.py"], outputs: {} });
+    expect(topology("py").spout("words", Words).bolt("split", fine).shuffle("words").validate()).toEqual([]);
   });
 
   it("no spout", () => {
