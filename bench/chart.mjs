@@ -1,7 +1,9 @@
 // Turns bench/results/latest.json into bench/results/chart.svg: plain SVG, no chart library.
 //   node bench/chart.mjs [results.json] [chart.svg]
-// Left: per-process multilang throughput (horizontal bars). Right: word count end to end under
-// `squall run`, tuples/s per runtime and serializer, one bar per parallelism.
+// Top left: per-process multilang throughput (horizontal bars). Top right: word count end to end under
+// `squall run`, tuples/s per runtime and serializer, one bar per parallelism. Below: tuples/s per pass
+// bolt process on the real Storm cluster (squall vs storm.js vs pystorm), and acked tuples/s of
+// `squall run` vs Storm's LocalCluster on the same components.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -14,30 +16,58 @@ const niceMax = (max) => {
 };
 const COLORS = { node: "#3c873a", bun: "#c78d3b", deno: "#3b6ec7", python3: "#7a4fb3", p1: "#8ab4f8", p2: "#4a86e8", p4: "#1c4587" };
 
-function protocolPanel(rows, x0, y0, width) {
+/** Horizontal bars: rows of { label, value (null = skipped), skipped, color }. */
+function barPanel(title, rows, x0, y0, width) {
   const parts = [];
-  const ok = rows.filter((r) => r.tuplesPerSec !== null);
   const labelW = 250;
   const barW = width - labelW - 60;
-  const max = niceMax(Math.max(...ok.map((r) => r.tuplesPerSec), 1));
+  const max = niceMax(Math.max(...rows.map((r) => r.value ?? 0), 1));
   const rowH = 24;
-  parts.push(`<text x="${x0}" y="${y0}" class="title">Per-process throughput (tuples/s, one bolt process)</text>`);
+  parts.push(`<text x="${x0}" y="${y0}" class="title">${esc(title)}</text>`);
   let y = y0 + 20;
   for (const r of rows) {
-    const label = `${r.subject} · ${r.runtime} · ${r.serializer}`;
-    parts.push(`<text x="${x0 + labelW - 8}" y="${y + 16}" class="label" text-anchor="end">${esc(label.length > 42 ? `${label.slice(0, 41)}…` : label)}</text>`);
-    if (r.tuplesPerSec === null) {
+    parts.push(`<text x="${x0 + labelW - 8}" y="${y + 16}" class="label" text-anchor="end">${esc(r.label.length > 42 ? `${r.label.slice(0, 41)}…` : r.label)}</text>`);
+    if (r.value === null) {
       parts.push(`<text x="${x0 + labelW}" y="${y + 16}" class="small">skipped: ${esc((r.skipped ?? "").slice(0, 50))}</text>`);
     } else {
-      const w = (r.tuplesPerSec / max) * barW;
-      const color = r.subject.startsWith("squall") ? COLORS[r.runtime] : r.subject.startsWith("raw") ? "#999" : COLORS.python3;
-      parts.push(`<rect x="${x0 + labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${r.subject.startsWith("storm.js") ? "#d9534f" : color}"><title>${esc(label)}: ${Math.round(r.tuplesPerSec)} tuples/s</title></rect>`);
-      parts.push(`<text x="${x0 + labelW + w + 4}" y="${y + 16}" class="small">${k(r.tuplesPerSec)}</text>`);
+      const w = (r.value / max) * barW;
+      parts.push(`<rect x="${x0 + labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${r.color}"><title>${esc(r.label)}: ${Math.round(r.value)}</title></rect>`);
+      parts.push(`<text x="${x0 + labelW + w + 4}" y="${y + 16}" class="small">${k(r.value)}</text>`);
     }
     y += rowH;
   }
   return { svg: parts.join("\n"), height: y - y0 };
 }
+
+const subjectColor = (subject, runtime) =>
+  subject.startsWith("squall") ? COLORS[runtime] ?? COLORS.node : subject.startsWith("raw") ? "#999" : subject.startsWith("storm.js") ? "#d9534f" : COLORS.python3;
+
+const protocolPanel = (rows, x0, y0, width) =>
+  barPanel(
+    "Per-process throughput (tuples/s, one bolt process)",
+    rows.map((r) => ({ label: `${r.subject} · ${r.runtime} · ${r.serializer}`, value: r.tuplesPerSec, skipped: r.skipped, color: subjectColor(r.subject, r.runtime) })),
+    x0,
+    y0,
+    width,
+  );
+
+const stormPanel = (rows, x0, y0, width) =>
+  barPanel(
+    "Real Storm cluster: tuples/s per pass bolt process",
+    rows.map((r) => ({ label: `${r.subject} · ${r.serializer}`, value: r.tuplesPerSec, skipped: r.skipped, color: subjectColor(r.subject, "node") })),
+    x0,
+    y0,
+    width,
+  );
+
+const localPanel = (rows, x0, y0, width) =>
+  barPanel(
+    "One machine, same components: acked tuples/s",
+    rows.map((r) => ({ label: r.engine, value: r.ackedPerSec, skipped: r.skipped, color: r.engine.startsWith("squall") ? COLORS.node : "#d9534f" })),
+    x0,
+    y0,
+    width,
+  );
 
 function enginePanel(engine, x0, y0, width, height) {
   const parts = [];
@@ -90,6 +120,11 @@ export function renderChart(results) {
   const engineH = Math.max(protocolH, 300);
   if (results.engine) panels.push(enginePanel(results.engine, engineX, 60, W - engineX - 20, engineH));
   height += Math.max(protocolH, results.engine ? engineH : 0) + 30;
+  // Second row: the real cluster (left) and squall run vs Storm's local mode (right).
+  const storm = results.storm?.pass?.length ? stormPanel(results.storm.pass, 20, height + 10, 560) : undefined;
+  const local = Array.isArray(results.localmode) && results.localmode.length ? localPanel(results.localmode, 600, height + 10, 580) : undefined;
+  for (const p of [storm, local]) if (p) panels.push(p.svg);
+  if (storm || local) height += Math.max(storm?.height ?? 0, local?.height ?? 0) + 40;
   const m = results.machine ?? {};
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="Helvetica, Arial, sans-serif">
 <style>.title{font-size:15px;font-weight:bold}.label{font-size:12px;fill:#222}.small{font-size:11px;fill:#444}.h{font-size:18px;font-weight:bold}</style>

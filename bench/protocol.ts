@@ -13,17 +13,16 @@
  *
  * Run alone: node bench/run.mjs protocol   (env: BENCH_TUPLES, default 100000)
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Child, componentCommand, ROOT, type Runtime } from "../test/support/storm-side.ts";
+import { installPeers, peersRoot, STORM_VERSION } from "./peers.ts";
 import type { SerializerName } from "../lib/protocol/serializer.ts";
 
 export const PROTOCOL_DEFAULTS = {
   tuples: Number(process.env["BENCH_TUPLES"] ?? 100_000),
   maxPending: 100,
-  storm: "2.8.3",
+  storm: STORM_VERSION,
   tuple: ["the cow jumped over the moon", 42] as const,
 };
 
@@ -94,88 +93,6 @@ async function drive(argv: string[], serializer: SerializerName, options: { cwd?
   }
 }
 
-const cacheDir = (): string => process.env["SQUALL_CACHE"] ?? path.join(os.homedir(), ".cache", "squall");
-
-/** Finds (or fetches with mvn) multilang-javascript and extracts resources/storm.js into `dir`. */
-function stormJs(dir: string): string {
-  const { storm } = PROTOCOL_DEFAULTS;
-  const name = `multilang-javascript-${storm}.jar`;
-  const candidates = [
-    path.join(cacheDir(), `storm-${storm}`, "multilang", "jars", name),
-    path.join(cacheDir(), "multilang", name),
-    path.join(os.homedir(), ".m2", "repository", "org", "apache", "storm", "multilang-javascript", storm, name),
-  ];
-  let jar = candidates.find((c) => fs.existsSync(c));
-  if (!jar) {
-    const out = path.join(cacheDir(), "multilang");
-    fs.mkdirSync(out, { recursive: true });
-    try {
-      execFileSync("mvn", ["-q", "dependency:copy", `-Dartifact=org.apache.storm:multilang-javascript:${storm}`, `-DoutputDirectory=${out}`], { stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
-    } catch (error) {
-      const e = error as { code?: string; stderr?: Buffer; message: string };
-      throw new Error(e.code === "ENOENT" ? "mvn is not installed, and multilang-javascript is not in the cache" : `mvn dependency:copy failed: ${(e.stderr?.toString() || e.message).trim().split("\n").slice(-3).join(" ")}`);
-    }
-    jar = path.join(out, name);
-    if (!fs.existsSync(jar)) throw new Error(`mvn ran but ${jar} is missing`);
-  }
-  // Extract resources/storm.js with Python's zipfile (present wherever pystorm is benchmarked), else unzip.
-  const target = path.join(dir, "storm.js");
-  try {
-    execFileSync("python3", ["-c", "import sys,zipfile;open(sys.argv[2],'wb').write(zipfile.ZipFile(sys.argv[1]).read('resources/storm.js'))", jar, target], { stdio: "pipe" });
-  } catch {
-    fs.writeFileSync(target, execFileSync("unzip", ["-p", jar, "resources/storm.js"]));
-  }
-  fs.writeFileSync(path.join(dir, "package.json"), '{"type":"commonjs"}\n');
-  fs.writeFileSync(
-    path.join(dir, "echo-bolt.js"),
-    `// A pass-through BasicBolt on Storm's storm.js: emit the input's values anchored to it, then ack.
-var storm = require("./storm.js");
-function EchoBolt() { storm.BasicBolt.call(this); }
-EchoBolt.prototype = Object.create(storm.BasicBolt.prototype);
-EchoBolt.prototype.constructor = EchoBolt;
-EchoBolt.prototype.process = function (tup, done) {
-  this.emit({ tuple: tup.values, anchorTupleId: tup.id }, function () {});
-  done();
-};
-new EchoBolt().run();
-`,
-  );
-  return path.join(dir, "echo-bolt.js");
-}
-
-/** A throwaway virtualenv with pystorm, and a pass-through Bolt on it. */
-function pystorm(dir: string): string[] {
-  const venv = path.join(dir, "venv");
-  try {
-    execFileSync("python3", ["-m", "venv", venv], { stdio: "pipe", timeout: 120_000 });
-  } catch (error) {
-    const e = error as { code?: string; stderr?: Buffer; message: string };
-    throw new Error(e.code === "ENOENT" ? "python3 is not installed" : `python3 -m venv failed: ${(e.stderr?.toString() || e.message).trim().split("\n").slice(-2).join(" ")}`);
-  }
-  try {
-    execFileSync(path.join(venv, "bin", "pip"), ["install", "-q", "pystorm"], { stdio: "pipe", timeout: 300_000 });
-  } catch (error) {
-    const e = error as { stderr?: Buffer; message: string };
-    throw new Error(`pip install pystorm failed (no network?): ${(e.stderr?.toString() || e.message).trim().split("\n").slice(-2).join(" ")}`);
-  }
-  fs.writeFileSync(
-    path.join(dir, "echo_bolt.py"),
-    `# A pass-through pystorm Bolt: emit the input's values (auto-anchored to it), then auto-ack.
-from pystorm import Bolt
-
-
-class EchoBolt(Bolt):
-    def process(self, tup):
-        self.emit(tup.values)
-
-
-if __name__ == "__main__":
-    EchoBolt().run()
-`,
-  );
-  return [path.join(venv, "bin", "python"), path.join(dir, "echo_bolt.py")];
-}
-
 async function measure(rows: ProtocolRow[], subject: string, runtime: string, serializer: SerializerName, argv: () => string[], cwd?: string): Promise<void> {
   try {
     const tuplesPerSec = await drive(argv(), serializer, cwd ? { cwd } : {});
@@ -190,7 +107,7 @@ async function measure(rows: ProtocolRow[], subject: string, runtime: string, se
 
 export async function benchProtocol(): Promise<ProtocolResult> {
   const rows: ProtocolRow[] = [];
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "squall-bench-peers-"));
+  const { root, owned } = peersRoot();
   log(`per-process throughput: ${PROTOCOL_DEFAULTS.tuples} tuples each, max pending ${PROTOCOL_DEFAULTS.maxPending}`);
   try {
     await measure(rows, "raw pipe ceiling", "node", "json", () => [process.execPath, path.join(ROOT, "bench/raw-acker.mjs")]);
@@ -199,43 +116,19 @@ export async function benchProtocol(): Promise<ProtocolResult> {
         await measure(rows, "squall EchoBolt", runtime, serializer, () => componentCommand(runtime, "examples/conformance/components.ts", "EchoBolt", serializer));
       }
     }
-    const jsDir = path.join(tmp, "stormjs");
-    fs.mkdirSync(jsDir);
-    let stormScript: string | undefined;
-    let stormSkip = "";
-    try {
-      stormScript = stormJs(jsDir);
-    } catch (error) {
-      stormSkip = (error as Error).message;
-    }
+    const peers = installPeers(root, log);
+    const js = peers.stormJs;
     await measure(rows, `storm.js BasicBolt (${PROTOCOL_DEFAULTS.storm})`, "node", "json", () => {
-      if (!stormScript) throw new Error(stormSkip);
-      return [process.execPath, stormScript];
-    }, jsDir);
-    const pyDir = path.join(tmp, "pystorm");
-    fs.mkdirSync(pyDir);
-    let pyArgv: string[] | undefined;
-    let pySkip = "";
-    try {
-      log("  installing pystorm into a throwaway virtualenv...");
-      pyArgv = pystorm(pyDir);
-    } catch (error) {
-      pySkip = (error as Error).message;
-    }
-    let pyVersion = "";
-    if (pyArgv) {
-      try {
-        pyVersion = ` ${execFileSync(pyArgv[0]!, ["-c", "import pystorm;print(pystorm.__version__)"]).toString().trim()}`;
-      } catch {
-        // the version is decoration only
-      }
-    }
-    await measure(rows, `pystorm Bolt${pyVersion}`, "python3", "json", () => {
-      if (!pyArgv) throw new Error(pySkip);
-      return pyArgv;
-    }, pyDir);
+      if ("skipped" in js) throw new Error(js.skipped);
+      return [process.execPath, js.script];
+    }, "dir" in js ? js.dir : undefined);
+    const py = peers.pystorm;
+    await measure(rows, `pystorm Bolt${"version" in py && py.version ? ` ${py.version}` : ""}`, "python3", "json", () => {
+      if ("skipped" in py) throw new Error(py.skipped);
+      return [...py.argv];
+    }, "dir" in py ? py.dir : undefined);
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (owned) fs.rmSync(root, { recursive: true, force: true });
   }
   return { settings: PROTOCOL_DEFAULTS, rows };
 }

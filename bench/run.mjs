@@ -6,7 +6,7 @@
 //      BENCH_QUICK=1 (node only, parallelism 1 and 2).
 // The TypeScript benches are bundled with squall's own loader (esbuild), so no TS runner is needed.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { loadModule } from "../dist/adapters/cli/load.js";
 import { writeChart } from "./chart.mjs";
@@ -41,6 +41,10 @@ const machine = {
   deno: version([bin("deno"), "--version"]),
   python: version(["python3", "--version"]),
 };
+
+// One throwaway folder for the peers (storm.js, pystorm's venv) shared by the protocol and Storm benches.
+process.env.SQUALL_BENCH_PEERS ??= mkdtempSync(`${os.tmpdir()}/squall-bench-peers-`);
+process.on("exit", () => rmSync(process.env.SQUALL_BENCH_PEERS, { recursive: true, force: true }));
 
 const started = performance.now();
 const results = { machine, command: "npm run bench" };
