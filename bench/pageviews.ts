@@ -42,6 +42,8 @@ async function one(windowMs: number, batchSize: number, events: number, tmp: str
   const table = `bench_pv_${tag.replace(/-/g, "_")}`;
   const start = Date.UTC(2026, 0, 1);
   const closeAt = start + 3_600_000;
+  const t0 = performance.now();
+  const since = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
   await generate({ brokers: KAFKA_BROKERS.split(","), topic, partitions: 4, events, startTs: start, stepMs: 1, closeAt, idPrefix: "b" });
   const dir = path.join(tmp, `${windowMs}-${batchSize}`);
   const saved = { ...process.env };
@@ -49,6 +51,7 @@ async function one(windowMs: number, batchSize: number, events: number, tmp: str
     PAGEVIEWS_TOPIC: topic, PAGEVIEWS_GROUP: `g-${topic}`, PAGEVIEWS_TABLE: table, PAGEVIEWS_WINDOW_MS: String(windowMs), PAGEVIEWS_LATENESS_MS: String(Math.min(1000, windowMs)),
     PAGEVIEWS_SPOUTS: "1", PAGEVIEWS_COUNTERS: "2", PAGEVIEWS_MAX_PENDING: "20000", PAGEVIEWS_BATCH: String(batchSize), DATABASE_URL, KAFKA_BROKERS,
   });
+  console.log(`    ${since()}: ${events} events produced to ${topic}; starting squall run`);
   const run = await startCli(["run", path.join(ROOT, "examples/pageviews/topology.ts"), "--no-ui", "--log-dir", path.join(dir, "logs"), "--json-metrics", path.join(dir, "metrics.json")]);
   process.env = saved;
   const db = new pg.Client({ connectionString: DATABASE_URL });
@@ -61,7 +64,10 @@ async function one(windowMs: number, batchSize: number, events: number, tmp: str
   try {
     for (;;) {
       n = await counted();
-      if (n > 0 && !first) first = { t: performance.now(), n };
+      if (n > 0 && !first) {
+        first = { t: performance.now(), n };
+        console.log(`    ${since()}: first counts in PostgreSQL`);
+      }
       if (n >= events) break;
       if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`pageviews bench (batch ${batchSize}): ${n}/${events} counted before ${run.child.exitCode !== null ? "the run exited" : "the deadline"}\n${run.output().stderr.slice(-2000)}`);
       await sleep(100);
@@ -80,8 +86,14 @@ async function one(windowMs: number, batchSize: number, events: number, tmp: str
       replayed: spout?.failed ?? 0,
     };
   } finally {
+    // The last window (the one holding the closing event) never closes, so a clean stop would wait the
+    // whole message timeout (window + lateness + 60 s) for its trees: interrupt twice, as a user would.
+    console.log(`    ${since()}: all counted; stopping`);
     run.child.kill("SIGINT");
+    await Promise.race([run.done, sleep(2000)]);
+    if (run.child.exitCode === null) run.child.kill("SIGINT");
     await run.done;
+    console.log(`    ${since()}: stopped`);
     await db.query(`drop table if exists ${table}, ${table}_applied`).catch(() => undefined);
     await db.end();
   }

@@ -52,13 +52,42 @@ export async function bundleModule(absolute: string): Promise<string> {
       target: "node20",
       logLevel: "silent",
       sourcemap: "inline",
-      external: ["msgpackr-extract", "esbuild"],
+      plugins: [externalsFrom(absolute)],
       banner: { js: 'import { createRequire as __squallRequire } from "node:module"; const require = __squallRequire(import.meta.url);' },
     });
   } catch (error) {
     throw new LoadError(`cannot compile ${absolute}:\n  ${describeBuildError(error)}`);
   }
   return outfile;
+}
+
+/** Packages left out of bundles: esbuild (native binary) and msgpackr's optional native extension. */
+export const EXTERNAL_PACKAGES = ["esbuild", "msgpackr-extract"] as const;
+
+/**
+ * Keeps EXTERNAL_PACKAGES out of the bundle but imports them by absolute file URL, resolved from the
+ * module's folder (else squall's own): the bundle is written to a temporary folder, where a bare
+ * "esbuild" would not resolve. A package found nowhere stays a bare import (msgpackr copes without
+ * its extension; anything else fails with Node's own "cannot find package" naming it).
+ */
+function externalsFrom(absolute: string): import("esbuild").Plugin {
+  return {
+    name: "squall-externals",
+    setup(build) {
+      const filter = new RegExp(`^(${EXTERNAL_PACKAGES.join("|")})$`);
+      build.onResolve({ filter }, async (args) => {
+        const { createRequire } = await import("node:module");
+        for (const from of [absolute, new URL(import.meta.url).pathname]) {
+          try {
+            return { path: await toFileUrl(createRequire(from).resolve(args.path)), external: true };
+          } catch {
+            // not installed there; try the next place
+          }
+        }
+        return { path: args.path, external: true };
+      });
+    },
+  };
 }
 
 /** esbuild's errors as "file:line:column: text" lines (or the error's message). */
