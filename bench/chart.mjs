@@ -16,7 +16,7 @@ const niceMax = (max) => {
 };
 const COLORS = { node: "#3c873a", bun: "#c78d3b", deno: "#3b6ec7", python3: "#7a4fb3", p1: "#8ab4f8", p2: "#4a86e8", p4: "#1c4587" };
 
-/** Horizontal bars: rows of { label, value (null = skipped), skipped, color }. */
+/** Horizontal bars: rows of { label, value (null = skipped), skipped, color, note? }. */
 function barPanel(title, rows, x0, y0, width) {
   const parts = [];
   const labelW = 250;
@@ -32,7 +32,7 @@ function barPanel(title, rows, x0, y0, width) {
     } else {
       const w = (r.value / max) * barW;
       parts.push(`<rect x="${x0 + labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${r.color}"><title>${esc(r.label)}: ${Math.round(r.value)}</title></rect>`);
-      parts.push(`<text x="${x0 + labelW + w + 4}" y="${y + 16}" class="small">${k(r.value)}</text>`);
+      parts.push(`<text x="${x0 + labelW + w + 4}" y="${y + 16}" class="small">${k(r.value)}${r.note ? ` · ${esc(r.note)}` : ""}</text>`);
     }
     y += rowH;
   }
@@ -54,7 +54,13 @@ const protocolPanel = (rows, x0, y0, width) =>
 const stormPanel = (rows, x0, y0, width) =>
   barPanel(
     "Real Storm cluster: tuples/s per pass bolt process",
-    rows.map((r) => ({ label: `${r.subject} · ${r.serializer}`, value: r.tuplesPerSec, skipped: r.skipped, color: subjectColor(r.subject, "node") })),
+    rows.map((r) => ({
+      label: `${r.subject} · ${r.serializer}`,
+      value: r.tuplesPerSec,
+      skipped: r.skipped,
+      color: subjectColor(r.subject, "node"),
+      note: typeof r.boltCpu === "number" ? `bolt CPU ${Math.round(r.boltCpu * 100)}%` : undefined,
+    })),
     x0,
     y0,
     width,
@@ -63,7 +69,13 @@ const stormPanel = (rows, x0, y0, width) =>
 const localPanel = (rows, x0, y0, width) =>
   barPanel(
     "One machine, same components: acked tuples/s",
-    rows.map((r) => ({ label: r.engine, value: r.ackedPerSec, skipped: r.skipped, color: r.engine.startsWith("squall") ? COLORS.node : "#d9534f" })),
+    rows.map((r) => ({
+      label: r.engine.replace(/\s*\(.*\)$/, ""),
+      value: r.ackedPerSec,
+      skipped: r.skipped,
+      color: r.engine.startsWith("squall") ? COLORS.node : "#d9534f",
+      note: typeof r.startupToFirstAckSecs === "number" ? `first ack after ${r.startupToFirstAckSecs.toFixed(1)} s` : undefined,
+    })),
     x0,
     y0,
     width,
@@ -80,9 +92,9 @@ function enginePanel(engine, x0, y0, width, height) {
   const left = x0 + 50;
   const top = y0 + 30;
   parts.push(`<text x="${x0}" y="${y0}" class="title">Word count end to end with acking (bolt tuples/s)</text>`);
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
-    const y = top + plotH - (plotH * i) / 4;
+  for (let i = 0; i <= 5; i++) {
+    const v = (max * i) / 5;
+    const y = top + plotH - (plotH * i) / 5;
     parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${left - 6}" y="${y + 4}" class="small" text-anchor="end">${k(v)}</text>`);
   }
   const gw = plotW / Math.max(groups.length, 1);
@@ -102,23 +114,23 @@ function enginePanel(engine, x0, y0, width, height) {
     parts.push(`<rect x="${lx}" y="${top + plotH + 30}" width="12" height="12" fill="${COLORS[`p${p}`] ?? "#555"}"/><text x="${lx + 16}" y="${top + plotH + 40}" class="small">parallelism ${p}</text>`);
     lx += 110;
   }
-  parts.push(`<text x="${lx + 10}" y="${top + plotH + 40}" class="small">RxJS in-process upper bound: ${k(engine.rxjs)} tuples/s (off scale)</text>`);
+  parts.push(`<text x="${left}" y="${top + plotH + 60}" class="small">RxJS in-process upper bound: ${k(engine.rxjs)} tuples/s (off scale)</text>`);
   return parts.join("\n");
 }
 
 export function renderChart(results) {
   const W = 1200;
   const panels = [];
-  let height = 60;
+  let height = 80;
   let protocolH = 0;
   if (results.protocol) {
-    const p = protocolPanel(results.protocol.rows, 20, 60, 560);
+    const p = protocolPanel(results.protocol.rows, 20, 80, 560);
     panels.push(p.svg);
     protocolH = p.height;
   }
   const engineX = results.protocol ? 600 : 20;
   const engineH = Math.max(protocolH, 300);
-  if (results.engine) panels.push(enginePanel(results.engine, engineX, 60, W - engineX - 20, engineH));
+  if (results.engine) panels.push(enginePanel(results.engine, engineX, 80, W - engineX - 20, engineH));
   height += Math.max(protocolH, results.engine ? engineH : 0) + 30;
   // Second row: the real cluster (left) and squall run vs Storm's local mode (right).
   const storm = results.storm?.pass?.length ? stormPanel(results.storm.pass, 20, height + 10, 560) : undefined;

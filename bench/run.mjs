@@ -3,7 +3,8 @@
 //   node bench/run.mjs [protocol] [engine] [localmode] [storm] [pageviews]   (default: all; localmode needs Java +
 //   STORM_HOME, storm needs test/services/storm/start.sh, pageviews Kafka + PostgreSQL (test/services/*/start.sh))
 // env: BENCH_TUPLES (per-process tuples, default 100000), BENCH_SECS (end-to-end window, default 8),
-//      BENCH_QUICK=1 (node only, parallelism 1 and 2).
+//      BENCH_QUICK=1 (node only, parallelism 1 and 2), BENCH_STORM_WINDOW / BENCH_STORM_WARMUP (s, 20 / 10),
+//      BENCH_PV_EVENTS (30000), BENCH_PV_CONFIGS (window ms x sink batch, "5000x100,10x10,10x100,10x1000").
 // The TypeScript benches are bundled with squall's own loader (esbuild), so no TS runner is needed.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
