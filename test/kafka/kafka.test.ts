@@ -291,11 +291,14 @@ describe.skipIf(!kafkaUp)("Kafka (real broker, squall run)", () => {
         const kills: string[] = [];
         for (const component of ["pageviews", "count", "store"]) {
           await until(`progress before killing ${component}`, async () => (await counted()) >= (kills.length + 1) * 800, 90_000, r);
-          const victim = readJson<Metrics>(metrics)?.processes.find((p) => p.component === component && p.pid !== undefined && p.ready);
-          if (victim) {
-            process.kill(victim.pid!, "SIGKILL");
-            kills.push(`${component}[${victim.task}]`);
-          }
+          // The metrics file is rewritten every second; a task restarting (or just started) is not ready yet.
+          let victim: Metrics["processes"][number] | undefined;
+          await until(`a running ${component} task to kill`, async () => {
+            victim = readJson<Metrics>(metrics)?.processes.find((p) => p.component === component && p.pid !== undefined && p.ready);
+            return victim !== undefined;
+          }, 30_000, r);
+          process.kill(victim!.pid!, "SIGKILL");
+          kills.push(`${component}[${victim!.task}]`);
         }
         await until(`all ${events} views counted`, async () => (await counted()) >= events, 150_000, r);
         await sleep(3000); // replays still in flight must not add anything
