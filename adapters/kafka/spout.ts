@@ -156,6 +156,13 @@ export function KafkaSpout<V extends Values>(options: KafkaSpoutOptions<V>): Kaf
     private lastHeartbeat = 0;
     private commitTimer: ReturnType<typeof setInterval> | undefined;
     private committing: Promise<void> | undefined;
+    /** Consecutive failed commits (a warning on the first, and when commits work again). */
+    private commitFailures = 0;
+    /**
+     * True from a consumer crash until it joins the group again: kafkajs's commitOffsets then resolves
+     * without committing anything, which must not count as a commit.
+     */
+    private consumerDown = false;
     private closed = false;
     /** What this task did so far. */
     readonly stats: KafkaSpoutStats = { assigned: [], fetched: 0, emitted: 0, acked: 0, failed: 0, replayed: 0, poison: 0, deadLettered: 0, commits: 0, rebalances: 0, paused: false };
@@ -192,6 +199,7 @@ export function KafkaSpout<V extends Values>(options: KafkaSpoutOptions<V>): Kaf
       consumer.on(consumer.events.GROUP_JOIN, (event) => this.joined(event.payload.memberAssignment[options.topic] ?? []));
       consumer.on(consumer.events.CRASH, (event) => {
         const { error, restart } = event.payload;
+        this.consumerDown = true;
         this.log.warn(`Kafka consumer crashed (${error.message}); ${restart ? "kafkajs restarts it" : "not restarted"}`);
         if (!restart && !this.closed) this.reportError(`KafkaSpout(${options.topic}): the consumer stopped: ${error.message}`);
       });
@@ -213,6 +221,7 @@ export function KafkaSpout<V extends Values>(options: KafkaSpoutOptions<V>): Kaf
 
     /** A (re)join of the group: everything taken before is forgotten and will be re-read from the commits. */
     private joined(partitions: readonly number[]): void {
+      this.consumerDown = false;
       this.generation++;
       this.stats.rebalances++;
       this.partitions.clear();
@@ -389,7 +398,7 @@ export function KafkaSpout<V extends Values>(options: KafkaSpoutOptions<V>): Kaf
     commit(): Promise<void> {
       if (this.committing) return this.committing;
       const consumer = this.consumer;
-      if (!consumer) return Promise.resolve();
+      if (!consumer || this.consumerDown) return Promise.resolve();
       const due: { partition: number; offset: number; state: PartitionState }[] = [];
       for (const [partition, state] of this.partitions) if (state.offsets.dirty) due.push({ partition, offset: state.offsets.committable, state });
       if (due.length === 0) return Promise.resolve();
@@ -397,11 +406,20 @@ export function KafkaSpout<V extends Values>(options: KafkaSpoutOptions<V>): Kaf
         .commitOffsets(due.map((d) => ({ topic: options.topic, partition: d.partition, offset: String(d.offset) })))
         .then(
           () => {
+            if (this.consumerDown) return; // kafkajs skipped it (the consumer is restarting): retried after the rejoin
+            if (this.commitFailures > 0) this.log.warn(`KafkaSpout ${options.topic}: commits work again after ${this.commitFailures} failed attempt(s)`);
+            this.commitFailures = 0;
             this.stats.commits++;
             for (const d of due) d.state.offsets.committedTo(d.offset);
             this.log.debug(`KafkaSpout ${options.topic}: committed ${due.map((d) => `${d.partition}@${d.offset}`).join(" ")}`);
           },
-          (error: unknown) => this.log.info(`KafkaSpout ${options.topic}: commit failed (${(error as Error).message}); retrying on the next interval`),
+          (error: unknown) => {
+            this.commitFailures++;
+            const text = `KafkaSpout ${options.topic}: commit of ${due.map((d) => `${d.partition}@${d.offset}`).join(" ")} failed (${(error as Error).message}); retrying every interval`;
+            // The first failure of a streak (and every 30th) reaches the terminal; the rest the task log.
+            if (this.commitFailures === 1 || this.commitFailures % 30 === 0) this.log.warn(`${text} (failure ${this.commitFailures})`);
+            else this.log.info(text);
+          },
         )
         .finally(() => (this.committing = undefined));
       return this.committing;

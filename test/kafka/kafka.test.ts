@@ -254,7 +254,14 @@ describe.skipIf(!kafkaUp)("Kafka (real broker, squall run)", () => {
     await until("all 4000 ids after the broker came back", () => seen(out).size === 4000, 120_000, r);
     // After a long pause the broker may evict the member; the rejoin and the re-read from the last commit
     // take a while on a loaded machine (seen in CI), so the commits get longer to catch up.
-    await until("the commits to reach the end of the topic", async () => (await committed(group, t)) === 4000, 180_000, r);
+    let last = -1;
+    await until("the commits to reach the end of the topic", async () => (last = await committed(group, t)) === 4000, 180_000, r).catch((error: Error) => {
+      // Say where it stuck: the committed total, and what the spout task logged about commits and the group.
+      const logs = path.join(tmp, "outage", "logs");
+      const spoutLog = fs.existsSync(logs) ? fs.readdirSync(logs).filter((f) => f.includes("_events_") && !f.includes("stderr")) : [];
+      const lines = spoutLog.flatMap((f) => fs.readFileSync(path.join(logs, f), "utf8").split("\n")).filter((l) => /commit|assigned|crash|rebalance|WARN|ERROR/i.test(l) && !/committed \d/.test(l));
+      throw new Error(`${error.message.split("\n")[0]}; committed ${last}/4000; spout log:\n${lines.slice(-40).join("\n")}`);
+    });
     await stop(r);
   }, 420_000);
 
