@@ -1,6 +1,7 @@
 import type { TopologyDescription } from "../../lib/topology/description.ts";
 /** Shared by the integration tests: where Nimbus is, and a tiny Python multilang spout and bolt. */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 
 export const [host, portText] = (process.env["STORM_NIMBUS"] ?? "127.0.0.1:6627").split(":");
@@ -24,28 +25,9 @@ export function requireNimbusOrWarn(file: string): void {
   console.warn(msg);
 }
 
-// The multilang side, written for this test: JSON messages ended by a line "end".
-export const MULTILANG_PY = String.raw`
-import json, os, sys
-def read():
-    lines = []
-    while True:
-        line = sys.stdin.readline()
-        if not line:
-            sys.exit(0)
-        if line.rstrip("\n") == "end":
-            return json.loads("\n".join(lines))
-        lines.append(line)
-def send(msg):
-    sys.stdout.write(json.dumps(msg) + "\nend\n")
-    sys.stdout.flush()
-def handshake():
-    setup = read()
-    pid = os.getpid()
-    open(os.path.join(setup["pidDir"], str(pid)), "w").close()
-    send({"pid": pid})
-    return setup["conf"], setup["context"]
-`;
+// The multilang side, written for these tests: JSON messages ended by a line "end" (read, send,
+// handshake). The same module the shipped-files fixture's Python bolt imports.
+export const MULTILANG_PY = readFileSync(new URL("../fixtures/storm/shipped/python/multilang.py", import.meta.url), "utf8");
 
 export const SPOUT_PY = String.raw`
 import time
