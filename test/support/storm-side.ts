@@ -98,7 +98,9 @@ export class Child {
   }
 
   /** Waits until `predicate` holds over everything received so far. */
-  async until<T>(what: string, predicate: (received: unknown[]) => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  // 30 s: a child's start-up (Deno's or Bun's TypeScript load, Node's esbuild bundle) took over 15 s once under
+  // the full suite's load in CI, next to a Storm cluster and a Kafka broker on 2 cores.
+  async until<T>(what: string, predicate: (received: unknown[]) => T | undefined | false, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.decodeError) throw new Error(`child wrote something that is not a ${this.serializer.name} frame: ${this.decodeError.message}\nstderr: ${this.stderr}`);
