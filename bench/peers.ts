@@ -138,8 +138,9 @@ export function installPeers(root: string, log: (text: string) => void = () => {
   const pyDir = path.join(root, "pystorm");
   let py: InstalledPeers["pystorm"];
   const python = path.join(pyDir, "venv", "bin", "python");
-  if (fs.existsSync(path.join(pyDir, "echo_bolt.py")) && pystormVersion(python) !== "") {
-    py = { dir: pyDir, argv: [python, path.join(pyDir, "echo_bolt.py")], version: pystormVersion(python) };
+  const installed = fs.existsSync(path.join(pyDir, "echo_bolt.py")) ? pystormVersion(python) : "";
+  if (installed !== "") {
+    py = { dir: pyDir, argv: [python, path.join(pyDir, "echo_bolt.py")], version: installed };
   } else {
     fs.mkdirSync(pyDir, { recursive: true });
     try {

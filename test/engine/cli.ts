@@ -5,10 +5,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ROOT } from "../support/storm-side.ts";
 
-const fromHere = path.resolve(new URL("../..", import.meta.url).pathname);
-/** The repository root (benchmarks import this bundled from a temp dir, so fall back to the working directory). */
-export const ROOT = fs.existsSync(path.join(fromHere, "package.json")) ? fromHere : process.cwd();
+export { ROOT };
 const OUT = path.join(ROOT, "node_modules", ".cache", "squall-test", "cli.mjs");
 let built: Promise<string> | undefined;
 

@@ -41,6 +41,21 @@ const eventually = async <T>(what: string, probe: () => Promise<T | undefined>, 
   }
 };
 
+/**
+ * Waits until the topology's worker logs hold `count` distinct ids matched by `line` (a regular
+ * expression whose first group is the id, e.g. "ledger acked (\\d+)"); returns them.
+ */
+const loggedIds = (name: string, line: string, count: number, timeoutMs?: number): Promise<Set<number>> =>
+  eventually(
+    `${count} distinct ids in lines /${line}/`,
+    async () => {
+      const { stdout } = await squall("tail", name, "--pattern", line, "--lines", "1000000", ...cluster);
+      const ids = new Set([...stdout.matchAll(new RegExp(line, "g"))].map((m) => Number(m[1])));
+      return ids.size >= count ? ids : undefined;
+    },
+    timeoutMs,
+  );
+
 /** Acked count of a topology's spouts from `squall stats` (the UI REST API). */
 const spoutAcked = async (name: string): Promise<number> => {
   const { stdout } = await squall("stats", name, ...cluster);
@@ -109,15 +124,7 @@ describe.skipIf(!enabled)(`squall CLI on a real Storm at ${host}:${port}`, () =>
       });
       // Killed as soon as it is known: well before the last of the ids (checked below from the log order).
       process.kill(pid, "SIGKILL");
-      const acked = await eventually(
-        `all ${total} ledger ids acked`,
-        async () => {
-          const { stdout } = await squall("tail", name, "--pattern", "ledger acked \\d+", "--lines", "1000000", ...cluster);
-          const ids = new Set([...stdout.matchAll(/ledger acked (\d+)/g)].map((m) => Number(m[1])));
-          return ids.size >= total ? ids : undefined;
-        },
-        240_000,
-      );
+      const acked = await loggedIds(name, "ledger acked (\\d+)", total, 240_000);
       for (let id = 0; id < total; id++) expect(acked.has(id)).toBe(true);
       // Storm noticed the death and restarted the worker: the pass bolt's processes were launched again.
       const log = await eventually("the pass bolt relaunched", async () => {
@@ -151,11 +158,7 @@ describe.skipIf(!enabled)(`squall CLI on a real Storm at ${host}:${port}`, () =>
       const name = `nested-${suffix}`;
       await squall("submit", "test/fixtures/storm/nested.ts", "-n", name, "--wait", ...cluster);
       submitted.push(name);
-      const acked = await eventually("200 nested documents acked across 2 workers", async () => {
-        const { stdout } = await squall("tail", name, "--pattern", "nested acked \\d+", "--lines", "100000", ...cluster);
-        const ids = new Set([...stdout.matchAll(/nested acked (\d+)/g)].map((m) => m[1]));
-        return ids.size >= 200 ? ids : undefined;
-      });
+      const acked = await loggedIds(name, "nested acked (\\d+)", 200); // across 2 workers
       expect(acked.size).toBe(200);
       const problems = await squall("tail", name, "--pattern", "not registered|nested failed|arrived changed", "--lines", "100000", ...cluster);
       expect(problems.stdout).toBe("");
@@ -197,17 +200,10 @@ describe.skipIf(!enabled)(`squall CLI on a real Storm at ${host}:${port}`, () =>
       const { stdout } = await squall("submit", "test/fixtures/storm/shipped/topology.ts", "-n", name, "--wait", ...cluster);
       expect(stdout).toContain(`submitted "${name}"`);
       submitted.push(name);
-      const got = await eventually("300 ids through the shipped Python bolt", async () => {
-        const { stdout: logs } = await squall("tail", name, "--pattern", "shipped got \\d+ ID-\\d+", "--lines", "100000", ...cluster);
-        const ids = new Set([...logs.matchAll(/shipped got (\d+) ID-(\d+)/g)].filter((m) => m[1] === m[2]).map((m) => Number(m[1])));
-        return ids.size >= 300 ? ids : undefined;
-      });
+      // Through the shipped Python bolt: each id arrives with the label it made from that id.
+      const got = await loggedIds(name, "shipped got (\\d+) ID-\\1\\b", 300);
       expect(got.size).toBe(300);
-      const acked = await eventually("300 acks at the spout", async () => {
-        const { stdout: logs } = await squall("tail", name, "--pattern", "shipped acked \\d+", "--lines", "100000", ...cluster);
-        const ids = new Set([...logs.matchAll(/shipped acked (\d+)/g)].map((m) => m[1]));
-        return ids.size >= 300 ? ids : undefined;
-      });
+      const acked = await loggedIds(name, "shipped acked (\\d+)", 300);
       expect(acked.size).toBe(300);
       await squall("kill", name, ...cluster);
       submitted.splice(submitted.indexOf(name), 1);
